@@ -1,0 +1,305 @@
+"""People and their paperwork: participants, passports, invitations, badges and check-in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from conference.enums import LanguageCode
+from conference.models import Conference, Delegation
+
+from .enums import (
+    BatchStatus,
+    CheckInResult,
+    Gender,
+    InvitationStatus,
+    ParticipantCategory,
+    ParticipantStatus,
+    RequestKind,
+    RoomSharing,
+    Title,
+)
+
+
+def photo_path(instance: Participant, filename: str) -> str:
+    return f"photos/{instance.conference_id}/{instance.public_id}.jpg"
+
+
+def visa_letter_path(instance: Participant, filename: str) -> str:
+    return f"visa-letters/{instance.conference_id}/{instance.public_id}.pdf"
+
+
+class Participant(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="participants")
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("delegation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    # An unguessable identifier for URLs and file names; never the database id.
+    public_id = models.CharField(max_length=32, unique=True, editable=False)
+    category = models.CharField(
+        _("category"), max_length=20, choices=ParticipantCategory.choices, default=ParticipantCategory.DELEGATE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.INVITED
+    )
+    status_reason = models.TextField(_("reason for the decision"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=RequestKind.choices, default=RequestKind.ORGANIZER)
+
+    # Identity
+    title = models.CharField(_("title"), max_length=20, choices=Title.choices, blank=True)
+    first_name = models.CharField(_("given names (as in passport)"), max_length=150, blank=True)
+    last_name = models.CharField(_("surname (as in passport)"), max_length=150, blank=True)
+    badge_name = models.CharField(_("name on badge (Latin script)"), max_length=150, blank=True)
+    badge_name_ar = models.CharField(_("name on badge (Arabic script)"), max_length=150, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=LanguageCode.choices, default=LanguageCode.ENGLISH
+    )
+    languages_spoken = models.JSONField(_("languages spoken"), default=list, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+
+    # Consents
+    consent_privacy_at = models.DateTimeField(_("privacy notice accepted"), null=True, blank=True)
+    consent_directory = models.BooleanField(_("listed in the participants' directory"), default=False)
+    consent_photos = models.BooleanField(_("agrees to be photographed"), default=False)
+
+    # Travel and accommodation
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    arrival_time = models.TimeField(_("arrival time"), null=True, blank=True)
+    arrival_flight = models.CharField(_("arrival flight"), max_length=20, blank=True)
+    arrival_airport = models.CharField(_("arrival airport"), max_length=10, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    departure_time = models.TimeField(_("departure time"), null=True, blank=True)
+    departure_flight = models.CharField(_("departure flight"), max_length=20, blank=True)
+    departure_airport = models.CharField(_("departure airport"), max_length=10, blank=True)
+    transfer_needed = models.BooleanField(_("airport transfer needed"), default=False)
+    hotel_needed = models.BooleanField(_("hotel room needed"), default=False)
+    room_sharing = models.CharField(_("room"), max_length=20, choices=RoomSharing.choices, blank=True)
+    hotel_name = models.CharField(_("hotel"), max_length=200, blank=True)
+
+    # Visa support
+    needs_visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
+    visa_letter = models.FileField(_("visa letter"), upload_to=visa_letter_path, blank=True)
+    visa_letter_issued_at = models.DateTimeField(_("visa letter issued"), null=True, blank=True)
+    visa_letter_reference = models.CharField(_("visa letter reference"), max_length=60, blank=True)
+
+    # Workflow
+    form_step = models.PositiveSmallIntegerField(_("registration step reached"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "conference", name="participant_unique_email_per_conference"),
+        ]
+        indexes = [
+            models.Index(fields=["conference", "status"]),
+            models.Index(fields=["delegation", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def printed_name(self) -> str:
+        return self.badge_name or self.full_name or self.email
+
+
+class TravelDocument(models.Model):
+    """Passport data for visa letters: organizers only, every read logged, purged after the event."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="travel_document")
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    issuing_country = CountryField(_("issuing country"), blank=True)
+    purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("travel document")
+        verbose_name_plural = _("travel documents")
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.issuing_country}"
+
+
+class Invitation(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
+    delegation = models.ForeignKey(
+        Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("given names"), max_length=150, blank=True)
+    last_name = models.CharField(_("surname"), max_length=150, blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=ParticipantCategory.choices, default=ParticipantCategory.DELEGATE
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=LanguageCode.choices, default=LanguageCode.ENGLISH
+    )
+    as_focal_point = models.BooleanField(_("invite as focal point"), default=False)
+    # sha256 of the token sent by e-mail; the token itself is never stored.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    send_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_error = models.TextField(_("last sending error"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["conference", "status"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Badge(models.Model):
+    """A participant's badge: the signed check-in token in its QR code, and its print history."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="badge")
+    # Random, unguessable; the QR carries it signed. Rotating it revokes the old printed badge.
+    token = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    printed_count = models.PositiveIntegerField(_("times printed"), default=0)
+    last_printed_at = models.DateTimeField(_("last printed"), null=True, blank=True)
+    cached_pdf = models.FileField(upload_to="badges/single/", blank=True)
+    cached_for = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the data the cache shows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+
+    def __str__(self) -> str:
+        return str(self.participant)
+
+
+class BadgePrint(models.Model):
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="prints")
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    printed_at = models.DateTimeField(auto_now_add=True)
+    is_reprint = models.BooleanField(default=False)
+    reason = models.CharField(_("reprint reason"), max_length=300, blank=True)
+    batch = models.ForeignKey("BadgeBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-printed_at"]
+        verbose_name = _("badge print")
+        verbose_name_plural = _("badge prints")
+        constraints = [
+            models.CheckConstraint(condition=Q(is_reprint=False) | ~Q(reason=""), name="reprint_has_reason"),
+        ]
+
+
+class BadgeBatch(models.Model):
+    """One batch render: who asked, for what, its progress and the stored file."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="badge_batches")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    delegation = models.ForeignKey(Delegation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    participant_ids = models.JSONField(default=list, blank=True)
+    layout = models.CharField(max_length=20, default="single")
+    status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="badges/batches/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("badge batch")
+        verbose_name_plural = _("badge batches")
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="batch_done_has_file"),
+        ]
+
+
+class CheckIn(models.Model):
+    """One scan at the check-in desk; the client id makes offline resends idempotent."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="scans")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    client_id = models.CharField(max_length=64, unique=True)
+    result = models.CharField(max_length=20, choices=CheckInResult.choices)
+    scanned_at = models.DateTimeField(help_text="When the device scanned (may be earlier than received)")
+    received_at = models.DateTimeField(auto_now_add=True)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    device = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        constraints = [
+            # A participant is checked in at most once, whatever the number of desks.
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(result="ok"), name="checkin_once_per_participant"
+            ),
+        ]

@@ -1,0 +1,26 @@
+import os
+
+import pytest
+
+from conference.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_by_default(request, settings, tmp_path):
+    """Tasks run in-process unless a test asks for the real worker (marker `worker`)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def chromium_path():
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        pytest.fail(f"Chromium not found at {path}: install Debian's chromium (.ci/run does).")
+    return path
