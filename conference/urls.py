@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("registration.urls")),
+    path("programme/", include("sessions_app.urls")),
 ]
 
 if settings.DEBUG:
