@@ -1,4 +1,6 @@
+import copy
 import os
+import uuid
 
 import pytest
 
@@ -9,6 +11,10 @@ from conference.celery import app as celery_app
 def _eager_celery_by_default(request, settings, tmp_path):
     """Tasks run in-process unless a test asks for the real worker (marker `worker`)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # A fresh cache namespace per test: rate limits and cached files never leak between tests or runs.
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     eager = request.node.get_closest_marker("worker") is None
     previous = celery_app.conf.task_always_eager
