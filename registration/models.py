@@ -198,6 +198,10 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_error = models.TextField(_("last sending error"), blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Idempotent sending: each request to send bumps ``send_generation`` and queues a task carrying it; the
+    # task sends only while ``sent_generation`` is lower and records it in the transaction that sends.
+    send_generation = models.PositiveIntegerField(default=0, editable=False)
+    sent_generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -208,6 +212,32 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ParticipantNotice(models.Model):
+    """One e-mail owed to a participant (a decision): the row is the idempotence marker of its sending task."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("Approval")
+        REJECTED = "rejected", _("Rejection")
+        CANCELLED = "cancelled", _("Cancellation")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(_("last sending error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("participant notice")
+        verbose_name_plural = _("participant notices")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.participant_id}"
 
 
 class Badge(models.Model):
