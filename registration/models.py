@@ -60,6 +60,7 @@ class Participant(models.Model):
         _("status"), max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.INVITED
     )
     status_reason = models.TextField(_("reason for the decision"), blank=True)
+    request_message = models.TextField(_("message with the request to attend"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=RequestKind.choices, default=RequestKind.ORGANIZER)
 
     # Identity
