@@ -334,3 +334,19 @@ class CheckIn(models.Model):
                 fields=["participant"], condition=Q(result="ok"), name="checkin_once_per_participant"
             ),
         ]
+
+
+class RevokedBadgeToken(models.Model):
+    """A badge token that was rotated away (lost or stolen badge): a scan of it answers "revoked"."""
+
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="revoked_tokens")
+    token = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("revoked badge token")
+        verbose_name_plural = _("revoked badge tokens")
