@@ -1,0 +1,130 @@
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conference.models import Conference, Delegation, Partner
+from registration.models import Badge, Participant
+from sessions_app.models import Room, Session, SessionRole
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    conference = Conference.objects.get(slug="sharm2023")
+    return {
+        "conferences": Conference.objects.count(),
+        "partners": Partner.objects.count(),
+        "delegations": Delegation.objects.count(),
+        "participants": Participant.objects.count(),
+        "badges": Badge.objects.count(),
+        "rooms": Room.objects.count(),
+        "sessions": Session.objects.count(),
+        "roles": SessionRole.objects.count(),
+        "public_ids": dict(Participant.objects.values_list("email", "public_id")),
+        "tokens": dict(Badge.objects.values_list("participant__email", "token")),
+        "heads": dict(Delegation.objects.values_list("code", "head__email")),
+        "updated": conference.updated_at,
+    }
+
+
+def _seed():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_loads_sharm_el_sheikh_conference():
+    output = _seed()
+    assert output.count("\n") == 1 and output.startswith("seed_demo: sharm2023: created 1 conference")
+    conference = Conference.objects.get(slug="sharm2023")
+    assert conference.name.startswith("Inter-regional Conference on International Cooperation against Trafficking")
+    assert conference.name_fr.startswith("Conférence interrégionale")
+    assert "الاتجار بالأشخاص" in conference.name_ar
+    assert (str(conference.start_date), str(conference.end_date)) == ("2023-07-10", "2023-07-13")
+    assert conference.time_zone == "Africa/Cairo" and conference.country.code == "EG"
+    assert conference.city == "Sharm El Sheikh" and conference.languages == ["ar", "fr", "en"]
+    partners = list(conference.partners.values_list("role", "name"))
+    assert [role for role, _ in partners] == ["host", "host", "funder"]
+    assert "NCCPIM&TIP" in partners[0][1] and "UNODC Regional Office" in partners[1][1]
+    assert partners[2][1] == "European Union"
+
+    delegations = {d.code: d for d in conference.delegations.all()}
+    member_states = {"DZA", "TCD", "EGY", "IRQ", "CIV", "LBY", "MLI", "MAR", "NER", "NGA", "SSD", "TUN"}
+    assert {c for c, d in delegations.items() if d.kind == "member_state"} == member_states
+    assert {c for c, d in delegations.items() if d.kind == "eu_expert"} == {"FRA", "GRC", "ITA", "MLT", "ESP", "NLD"}
+    assert delegations["UNODC"].kind == "un" and delegations["NCCPIM"].kind == "host"
+    assert delegations["CIV"].country.code == "CI"
+    assert delegations["IOM"].kind == "observer" and delegations["LAS"].organization_ar == "جامعة الدول العربية"
+
+    participants = Participant.objects.filter(conference=conference)
+    assert 150 <= participants.count() <= 300
+    emails = list(participants.values_list("email", flat=True))
+    assert all(re.search(r"@example\.(org|net)$", email) for email in emails)
+    assert len({e.lower() for e in emails}) == len(emails)
+    categories = set(participants.values_list("category", flat=True))
+    assert categories == {"head", "delegate", "expert", "speaker", "unodc", "organizer", "interpreter", "media",
+                          "security", "support"}
+    statuses = set(participants.values_list("status", flat=True))
+    assert {"approved", "submitted", "invited", "rejected"} <= statuses
+    assert participants.filter(status="approved").count() > participants.count() * 0.7
+    # Arabic-script badge names for Arabic-speaking countries, none for e.g. the Netherlands.
+    egyptians = participants.filter(delegation__code="EGY")
+    assert all(re.search(r"[\u0600-\u06FF]", p.badge_name_ar) for p in egyptians)
+    assert not participants.filter(delegation__code="NLD").exclude(badge_name_ar="").exists()
+    assert set(egyptians.values_list("preferred_language", flat=True)) == {"ar"}
+    assert set(participants.filter(delegation__code="MLI").values_list("preferred_language", flat=True)) == {"fr"}
+    # Badges exactly for the approved; heads of delegation set and members of their delegation.
+    assert Badge.objects.filter(participant__conference=conference).count() == participants.filter(
+        status="approved").count()
+    assert all(len(token) >= 40 for token in Badge.objects.values_list("token", flat=True))
+    for delegation in delegations.values():
+        assert delegation.head.delegation_id == delegation.pk
+        assert delegation.participants.exclude(status__in=["rejected", "cancelled"]).count() <= delegation.seat_quota
+
+    rooms = {room.name: room for room in conference.rooms.all()}
+    assert rooms["Nefertiti Plenary Hall"].capacity == 300
+    assert rooms["Nefertiti Plenary Hall"].interpretation_languages == ["ar", "fr", "en"]
+    assert rooms["Abu Simbel Room"].name_ar == "قاعة أبو سمبل"
+
+    sessions = Session.objects.filter(conference=conference)
+    assert 30 <= sessions.count() <= 40
+    assert {s.starts_at.astimezone(conference.tz).date().day for s in sessions} == {10, 11, 12, 13}
+    opening = sessions.get(kind="opening")
+    local = opening.starts_at.astimezone(conference.tz)
+    assert (local.hour, local.minute) == (9, 30)
+    assert opening.starts_at.utcoffset().total_seconds() == 0 and opening.starts_at.hour == 6  # UTC+3 in July
+    assert all(s.title_fr and s.title_ar for s in sessions)
+    assert sessions.filter(signup_required=True, capacity__isnull=False).exists()
+    assert {"opening", "presentation", "thematic", "panel", "break", "side_event", "closing"} <= set(
+        sessions.values_list("kind", flat=True))
+    roles = SessionRole.objects.filter(session__conference=conference)
+    assert set(roles.values_list("role", flat=True)) == {"chair", "moderator", "speaker", "panelist", "rapporteur"}
+    assert not roles.exclude(participant__status="approved").exists()
+
+
+def test_seed_demo_twice_changes_nothing():
+    _seed()
+    before = _snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        output = _seed()
+    assert "created nothing new" in output
+    assert _snapshot() == before
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+
+
+def test_seed_demo_keeps_organizer_edits_and_fills_gaps():
+    _seed()
+    participant = Participant.objects.filter(delegation__code="EGY", category="delegate").first()
+    participant.position = "Edited by an organizer"
+    participant.save()
+    removed_email = Participant.objects.filter(category="media").order_by("email").first().email
+    Participant.objects.filter(email=removed_email).delete()
+    _seed()
+    participant.refresh_from_db()
+    assert participant.position == "Edited by an organizer"
+    assert Participant.objects.filter(email=removed_email).count() == 1
