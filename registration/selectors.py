@@ -1,0 +1,87 @@
+"""Reads across relations for the registration pages (select_related / prefetch, constant query counts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from conference.models import Conference, Delegation
+
+from .enums import ParticipantCategory, ParticipantStatus, RequestKind
+from .models import Participant
+
+# Members that hold a seat: everybody not cancelled or rejected (see seat_holders).
+SEAT_FREEING_STATUSES = (ParticipantStatus.CANCELLED, ParticipantStatus.REJECTED)
+PENDING_REQUEST = Q(source=RequestKind.OPEN_REQUEST, status=ParticipantStatus.SUBMITTED)
+
+
+def delegation_members(delegation: Delegation) -> QuerySet[Participant]:
+    """Every member of the delegation, for the portal list (one query, whatever the number of rows)."""
+    return (
+        Participant.objects.filter(delegation=delegation)
+        .select_related("user")
+        .order_by("status", "last_name", "first_name", "pk")
+    )
+
+
+def delegation_open_requests(delegation: Delegation) -> QuerySet[Participant]:
+    """Open requests to join the delegation that wait for a decision."""
+    return delegation_members(delegation).filter(PENDING_REQUEST)
+
+
+def seat_holders(delegation: Delegation) -> QuerySet[Participant]:
+    """Members holding a seat: not cancelled or rejected, and not an open request still waiting for a decision
+    (a stranger's request must not fill the delegation's quota; accepting it checks the quota)."""
+    return Participant.objects.filter(delegation=delegation).exclude(
+        Q(status__in=SEAT_FREEING_STATUSES) | PENDING_REQUEST
+    )
+
+
+def is_pending_request(participant: Participant) -> bool:
+    return participant.source == RequestKind.OPEN_REQUEST and participant.status == ParticipantStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    category: str
+    label: str
+    used: int
+    limit: int | None
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.limit is None else max(self.limit - self.used, 0)
+
+
+@dataclass(frozen=True)
+class Quota:
+    used: int
+    limit: int
+    lines: list[QuotaLine]
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+
+def delegation_quota(delegation: Delegation) -> Quota:
+    """Seats used and remaining, overall and per category (one query)."""
+    counts = dict(
+        seat_holders(delegation).order_by().values_list("category").annotate(n=Count("pk")).values_list(
+            "category", "n"
+        )
+    )
+    limits = {key: int(value) for key, value in (delegation.category_quotas or {}).items()}
+    lines = []
+    for value, label in ParticipantCategory.choices:
+        used = counts.get(value, 0)
+        limit = limits.get(value)
+        if used or limit is not None:
+            lines.append(QuotaLine(category=value, label=str(label), used=used, limit=limit))
+    return Quota(used=sum(counts.values()), limit=delegation.seat_quota, lines=lines)
+
+
+def conference_delegations(conference: Conference) -> QuerySet[Delegation]:
+    """Delegations a person may ask to join, for the open-request form."""
+    return Delegation.objects.filter(conference=conference).order_by("code")

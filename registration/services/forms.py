@@ -1,0 +1,246 @@
+"""Writes of the self-registration form: saving each step, the photo, the travel document, submitting.
+
+Steps: 1 personal details, 2 photo, 3 dietary and accessibility needs, 4 travel and hotel, 5 visa support,
+6 consents. Progress (``form_step``) is saved after each step, so the participant can leave and come back.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+import warnings
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from conference.services import AccordError, audit_record
+
+from ..enums import ParticipantStatus
+from ..models import Participant, TravelDocument
+from ..permissions import may_edit_step
+from .participants import participant_update
+
+logger = logging.getLogger(__name__)
+
+STEP_COUNT = 6
+PHOTO_STEP = 2
+PHOTO_MAX_SIDE = 1200
+PHOTO_FORMATS = ("JPEG", "PNG")
+
+
+def _check_editable(participant: Participant, step: int) -> None:
+    if not may_edit_step(participant, step):
+        raise AccordError(_("This part of your registration can no longer be changed."))
+
+
+def registration_step_save(participant: Participant, *, actor, step: int, **fields: Any) -> Participant:
+    """Save the fields of form step ``step`` and record the progress (``form_step``), with an audit entry.
+
+    Raises AccordError when the participant may not change this step any more (registration locked or
+    closed, status, identity of an approved participant).
+    """
+    if not 1 <= step <= STEP_COUNT:
+        raise AccordError(_("Unknown step."))
+    _check_editable(participant, step)
+    fields["form_step"] = max(participant.form_step, step)
+    return participant_update(participant, actor=actor, **fields)
+
+
+# Photo --------------------------------------------------------------------------------------------
+
+
+def photo_process(data: bytes) -> bytes:
+    """Check that ``data`` is a JPEG or PNG image within the limits and return it re-encoded as JPEG.
+
+    The image is identified with only the JPEG and PNG decoders (so GIF, EPS, SVG, PDF, ... are never
+    parsed), checked with ``verify()``, its pixel count checked before decoding, then reopened and fully
+    decoded. The result is turned upright, scaled to at most 1200 px a side, and saved without any metadata
+    (EXIF, GPS, ICC comments). Raises AccordError with a clear message otherwise.
+    """
+    max_bytes = settings.ACCORD_PHOTO_MAX_BYTES
+    max_pixels = settings.ACCORD_PHOTO_MAX_PIXELS
+    if len(data) > max_bytes:
+        raise AccordError(
+            _("The photo is too large: at most %(mb).1f MB.") % {"mb": max_bytes / (1024 * 1024)}
+        )
+    if not data:
+        raise AccordError(_("The file is empty."))
+    refused = _("The photo must be a JPEG or PNG image.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
+                if image.format not in PHOTO_FORMATS:
+                    raise AccordError(refused)
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise AccordError(
+                        _("The photo has too many pixels (%(w)d × %(h)d); at most %(max)d million.")
+                        % {"w": width, "h": height, "max": max_pixels // 1_000_000}
+                    )
+                image.verify()
+            with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                if upright.mode in ("RGBA", "LA", "P"):
+                    rgba = upright.convert("RGBA")
+                    flattened = Image.new("RGB", rgba.size, (255, 255, 255))
+                    flattened.paste(rgba, mask=rgba.getchannel("A"))
+                    upright = flattened
+                elif upright.mode != "RGB":
+                    upright = upright.convert("RGB")
+                upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+                out = io.BytesIO()
+                # No exif=, icc_profile= or comment: the new file carries no metadata.
+                upright.save(out, format="JPEG", quality=88, optimize=True)
+    except AccordError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise AccordError(_("The photo has too many pixels.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, EOFError) as exc:
+        logger.info("Refused photo: %s", exc)
+        raise AccordError(refused) from None
+    return out.getvalue()
+
+
+def participant_photo_save(participant: Participant, *, actor, upload) -> Participant:
+    """Check and re-encode an uploaded photo, store it as the participant's photo, record step 2.
+
+    Nothing is stored if the photo is refused. The previous photo file is deleted after commit.
+    """
+    _check_editable(participant, PHOTO_STEP)
+    jpeg = photo_process(upload.read(settings.ACCORD_PHOTO_MAX_BYTES + 1))
+    old_name = participant.photo.name if participant.photo else ""
+    storage = participant.photo.storage
+    with transaction.atomic():
+        # A fresh name each time (the upload_to path plus a suffix) so a cached old photo is never served.
+        participant.photo.save(f"{secrets.token_hex(4)}.jpg", ContentFile(jpeg), save=False)
+        participant.form_step = max(participant.form_step, PHOTO_STEP)
+        participant.save(update_fields=["photo", "form_step", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="participant.photo",
+            target=participant,
+            conference=participant.conference,
+            changes={"photo": "(changed)", "size": len(jpeg)},
+        )
+        if old_name and old_name != participant.photo.name:
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return participant
+
+
+# Travel document -----------------------------------------------------------------------------------
+
+
+def travel_document_save(
+    participant: Participant,
+    *,
+    actor,
+    needs_visa_letter: bool,
+    passport_number: str = "",
+    passport_expiry=None,
+    issuing_country: str = "",
+) -> Participant:
+    """Save step 5: whether a visa letter is needed and, when given, the passport data (replacing any).
+
+    The passport data goes to ``TravelDocument`` only; the audit entry records that it was replaced, never
+    the values. Empty passport fields keep the document on file.
+    """
+    _check_editable(participant, 5)
+    with transaction.atomic():
+        registration_step_save(participant, actor=actor, step=5, needs_visa_letter=needs_visa_letter)
+        if passport_number:
+            TravelDocument.objects.update_or_create(
+                participant=participant,
+                defaults={
+                    "passport_number": passport_number.strip().upper(),
+                    "passport_expiry": passport_expiry,
+                    "issuing_country": issuing_country,
+                    "purged_at": None,
+                },
+            )
+            audit_record(
+                actor=actor,
+                action="travel_document.replace",
+                target=participant,
+                conference=participant.conference,
+                changes={"passport": "(replaced)"},
+            )
+    return participant
+
+
+def has_travel_document(participant: Participant) -> bool:
+    return TravelDocument.objects.filter(participant=participant, purged_at__isnull=True).exclude(
+        passport_number=""
+    ).exists()
+
+
+# Submitting ---------------------------------------------------------------------------------------
+
+
+def missing_for_submission(participant: Participant) -> list[str]:
+    """What is still missing before the form can be submitted (human-readable, translated)."""
+    missing = []
+    if participant.form_step < STEP_COUNT:
+        missing.append(_("Complete every step of the form."))
+    if not (participant.first_name and participant.last_name):
+        missing.append(_("Give your names as in your passport."))
+    if not participant.photo:
+        missing.append(_("Upload a photo."))
+    if participant.consent_privacy_at is None:
+        missing.append(_("Accept the privacy notice."))
+    if participant.needs_visa_letter and not has_travel_document(participant):
+        missing.append(_("Give your passport details for the visa support letter."))
+    return missing
+
+
+def registration_submit(participant: Participant, *, actor) -> Participant:
+    """Submit the completed form: status invited → submitted, ``submitted_at``, audit entry.
+
+    A participant already submitted or approved stays as they are (their edits are saved step by step);
+    raises AccordError when something is missing or registration is closed.
+    """
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update(of=("self",)).select_related("conference").get(
+            pk=participant.pk
+        )
+        if locked.status != ParticipantStatus.INVITED:
+            if locked.status in (ParticipantStatus.SUBMITTED, ParticipantStatus.APPROVED):
+                return locked
+            raise AccordError(_("This registration can no longer be submitted."))
+        _check_editable(locked, STEP_COUNT)
+        missing = missing_for_submission(locked)
+        if missing:
+            raise AccordError(" ".join(missing))
+        locked.status = ParticipantStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="participant.submit",
+            target=locked,
+            conference=locked.conference,
+            changes={"status": {"old": ParticipantStatus.INVITED, "new": ParticipantStatus.SUBMITTED}},
+        )
+    participant.status = locked.status
+    participant.submitted_at = locked.submitted_at
+    return locked
+
+
+def participant_link_user(participant: Participant, *, user) -> Participant:
+    """Attach the participation found under the user's verified e-mail to their account (once)."""
+    if participant.user_id is None:
+        updated = Participant.objects.filter(pk=participant.pk, user__isnull=True).update(user=user)
+        if updated:
+            participant.user = user
+            audit_record(
+                actor=user, action="participant.link_account", target=participant,
+                conference=participant.conference, changes={"user": user.pk},
+            )
+    return participant

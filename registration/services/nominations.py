@@ -1,0 +1,305 @@
+"""Focal-point writes: nominations within quota, substitutions, the nomination letter, open requests.
+
+The quota check and the insert happen in one transaction holding a row lock on the delegation
+(``SELECT ... FOR UPDATE``): concurrent nominations for the same delegation queue behind each other, so the
+count each one sees includes the seats the previous ones took.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conference.models import Conference, Delegation
+from conference.services import AccordError, audit_record
+
+from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
+from ..models import Participant
+from ..selectors import SEAT_FREEING_STATUSES, is_pending_request, seat_holders
+from .participants import participant_approve, participant_cancel, participant_create, participant_reject
+
+logger = logging.getLogger(__name__)
+
+NOMINATION_LETTER_MAX_BYTES = 10 * 1024 * 1024
+LANGUAGES = ("ar", "fr", "en")
+# What a person may ask to come as; the other categories are assigned by organizers.
+REQUESTABLE_CATEGORIES = (
+    ParticipantCategory.DELEGATE,
+    ParticipantCategory.EXPERT,
+    ParticipantCategory.SPEAKER,
+    ParticipantCategory.MEDIA,
+)
+
+
+def _check_quota(delegation: Delegation, category: str) -> None:
+    """Raise AccordError if the delegation has no seat left overall or in ``category``."""
+    holders = seat_holders(delegation)
+    if holders.count() >= delegation.seat_quota:
+        raise AccordError(
+            _("The delegation's quota of %(quota)d seats is full.") % {"quota": delegation.seat_quota}
+        )
+    limit = (delegation.category_quotas or {}).get(category)
+    if limit is not None and holders.filter(category=category).count() >= int(limit):
+        raise AccordError(
+            _("The quota for the category “%(category)s” (%(quota)d) is full.")
+            % {"category": ParticipantCategory(category).label, "quota": int(limit)}
+        )
+
+
+def _locked(delegation: Delegation, *, lock: bool) -> Delegation:
+    queryset = Delegation.objects.select_related("conference")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=delegation.pk)
+
+
+def _validate(category: str, language: str, first_name: str, last_name: str) -> None:
+    if category not in ParticipantCategory.values:
+        raise AccordError(_("Unknown category: %(category)s") % {"category": category})
+    if language not in LANGUAGES:
+        raise AccordError(_("Unknown language: %(language)s") % {"language": language})
+    if not (first_name or "").strip() or not (last_name or "").strip():
+        raise AccordError(_("Give the given names and the surname."))
+
+
+def _send_invitation(participant: Participant, *, actor) -> None:
+    """Invite the nominee by e-mail; the invitation is linked to the participant and its e-mail queued on commit."""
+    from .invitations import invitation_create
+
+    invitation_create(
+        participant.conference,
+        email=participant.email,
+        delegation=participant.delegation,
+        category=participant.category,
+        language=participant.preferred_language,
+        first_name=participant.first_name,
+        last_name=participant.last_name,
+        inviter=actor,
+    )
+
+
+def nomination_create(
+    delegation: Delegation,
+    *,
+    actor,
+    email: str,
+    first_name: str,
+    last_name: str,
+    category: str = ParticipantCategory.DELEGATE,
+    language: str = "en",
+    invite: bool = True,
+    lock: bool = True,
+) -> Participant:
+    """Nominate a member of ``delegation`` within its quota (overall ``seat_quota`` and ``category_quotas``).
+
+    Locks the delegation row, counts the members holding a seat (everybody not cancelled or rejected),
+    creates the participant (source nomination, status invited, audit entry) and, when ``invite``, an
+    invitation whose e-mail is queued after commit. Raises AccordError when the quota is full or the e-mail
+    is already registered in the conference.
+
+    ``lock=False`` exists only for the test that shows the race the lock prevents; never use it elsewhere.
+    """
+    _validate(category, language, first_name, last_name)
+    with transaction.atomic():
+        delegation = _locked(delegation, lock=lock)
+        _check_quota(delegation, category)
+        participant = participant_create(
+            delegation.conference,
+            email=email,
+            actor=actor,
+            delegation=delegation,
+            category=category,
+            status=ParticipantStatus.INVITED,
+            source=RequestKind.NOMINATION,
+            preferred_language=language,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+        )
+        if invite:
+            _send_invitation(participant, actor=actor)
+    return participant
+
+
+def nomination_substitute(
+    old: Participant,
+    *,
+    actor,
+    email: str,
+    first_name: str,
+    last_name: str,
+    category: str | None = None,
+    language: str = "en",
+    reason: str = "",
+    invite: bool = True,
+) -> Participant:
+    """Replace member ``old`` by a new nominee in one transaction: ``old`` is cancelled, the new one nominated.
+
+    The seat passes from one to the other, so the quota used is unchanged. The new member takes ``old``'s
+    category unless another is given (then that category's quota applies). Nothing changes if any step fails.
+    """
+    if old.delegation_id is None:
+        raise AccordError(_("Only a delegation's members can be substituted."))
+    if old.status in SEAT_FREEING_STATUSES:
+        raise AccordError(_("%(name)s does not hold a seat any more.") % {"name": old})
+    category = category or old.category
+    _validate(category, language, first_name, last_name)
+    with transaction.atomic():
+        delegation = _locked(old.delegation, lock=True)
+        participant_cancel(
+            old, actor=actor, reason=reason or _("Substituted by %(name)s") % {"name": f"{first_name} {last_name}"}
+        )
+        new = nomination_create(
+            delegation,
+            actor=actor,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            category=category,
+            language=language,
+            invite=invite,
+        )
+        audit_record(
+            actor=actor,
+            action="participant.substitute",
+            target=new,
+            conference=delegation.conference,
+            changes={"replaces": old.public_id, "delegation": delegation.code},
+        )
+    return new
+
+
+# Nomination letter --------------------------------------------------------------------------------
+
+
+def validate_pdf(data: bytes) -> None:
+    """Raise AccordError unless ``data`` is a PDF that pypdf can open (and within the size limit)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if len(data) > NOMINATION_LETTER_MAX_BYTES:
+        raise AccordError(
+            _("The file is too large (at most %(mb)d MB).") % {"mb": NOMINATION_LETTER_MAX_BYTES // (1024 * 1024)}
+        )
+    if not data.startswith(b"%PDF-"):
+        raise AccordError(_("The nomination letter must be a PDF file."))
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise AccordError(_("The PDF is protected by a password; upload an unprotected copy."))
+        if len(reader.pages) < 1:
+            raise AccordError(_("The PDF has no pages."))
+    except AccordError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        logger.info("Refused nomination letter: %s", exc)
+        raise AccordError(_("The file could not be read as a PDF.")) from exc
+
+
+def nomination_letter_upload(delegation: Delegation, *, actor, upload) -> Delegation:
+    """Store the delegation's nomination letter (note verbale) after checking it is a readable PDF.
+
+    Reads at most the size limit plus one byte, so an oversized upload is refused without reading it all.
+    Replaces the previous letter; records the upload time and an audit entry.
+    """
+    data = upload.read(NOMINATION_LETTER_MAX_BYTES + 1)
+    validate_pdf(data)
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        old_name = delegation.nomination_letter.name if delegation.nomination_letter else ""
+        if old_name:
+            delegation.nomination_letter.storage.delete(old_name)
+        delegation.nomination_letter.save("letter.pdf", ContentFile(data), save=False)
+        delegation.nomination_letter_uploaded_at = timezone.now()
+        delegation.save(update_fields=["nomination_letter", "nomination_letter_uploaded_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="delegation.nomination_letter",
+            target=delegation,
+            conference=delegation.conference,
+            changes={"size": len(data)},
+        )
+    return delegation
+
+
+# Open requests ------------------------------------------------------------------------------------
+
+
+def open_request_create(
+    conference: Conference,
+    *,
+    user,
+    delegation: Delegation | None,
+    first_name: str,
+    last_name: str,
+    position: str = "",
+    organization: str = "",
+    reason: str = "",
+    language: str = "en",
+    category: str = ParticipantCategory.DELEGATE,
+) -> Participant:
+    """A logged-in person without an invitation asks to join ``delegation`` (or, when None, as an observer).
+
+    Creates the participant (source request, status submitted, under the account's e-mail) for the focal
+    point or an organizer to decide. A second request from the same address (double click, two tabs)
+    raises AccordError: the database constraint on the e-mail per conference decides, even under a race.
+    """
+    if delegation is not None and delegation.conference_id != conference.pk:
+        raise AccordError(_("The delegation belongs to another conference."))
+    if not (first_name or "").strip() or not (last_name or "").strip():
+        raise AccordError(_("Give the given names and the surname."))
+    if language not in LANGUAGES:
+        language = "en"
+    if category not in REQUESTABLE_CATEGORIES:
+        raise AccordError(_("Unknown category: %(category)s") % {"category": category})
+    email = (user.email or "").strip()
+    if not email:
+        raise AccordError(_("Your account has no e-mail address."))
+    with transaction.atomic():
+        participant = participant_create(
+            conference,
+            email=email,
+            actor=user,
+            delegation=delegation,
+            category=category,
+            status=ParticipantStatus.SUBMITTED,
+            source=RequestKind.OPEN_REQUEST,
+            user=user,
+            preferred_language=language,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            position=(position or "").strip(),
+            organization=(organization or "").strip(),
+            request_message=(reason or "").strip(),
+            submitted_at=timezone.now(),
+        )
+        audit_record(
+            actor=user,
+            action="participant.request",
+            target=participant,
+            conference=conference,
+            changes={"delegation": delegation.code if delegation else None},
+        )
+    return participant
+
+
+def open_request_decide(participant: Participant, *, actor, approve: bool, reason: str = "") -> Participant:
+    """Accept (approve, within the delegation's quota) or reject a pending open request to join a delegation.
+
+    Pending requests hold no seat, so accepting one locks the delegation and checks the quota first. The
+    decision e-mail is sent after commit by the participant services.
+    """
+    if not is_pending_request(participant):
+        raise AccordError(_("This request has already been decided."))
+    with transaction.atomic():
+        if participant.delegation_id is not None:
+            delegation = _locked(participant.delegation, lock=True)
+            if approve:
+                _check_quota(delegation, participant.category)
+        if approve:
+            return participant_approve(participant, actor=actor, reason=reason)
+        return participant_reject(participant, actor=actor, reason=reason)
