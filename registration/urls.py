@@ -1,5 +1,6 @@
 from django.urls import path  # noqa: F401
 
+from .views import invitations as invitation_views
 from .views import portal as portal_views
 from .views import register as register_views
 from .views import requests as request_views
@@ -7,6 +8,7 @@ from .views import requests as request_views
 app_name = "registration"
 
 urlpatterns: list = [
+    path("invite/<str:token>/", invitation_views.invitation_landing, name="invitation"),
     # Focal-point portal
     path("delegation/", portal_views.delegation_list, name="delegations"),
     path("delegation/<slug:code>/", portal_views.delegation_detail, name="delegation"),

@@ -1,0 +1,461 @@
+"""Writes for invitations: create, send (idempotent), resend, revoke, look up and accept.
+
+Tokens: only ``sha256(token)`` is stored. A fresh token is drawn by the sending task inside the
+transaction that records the send, so the e-mailed link and the stored hash always match and no raw
+token ever travels through the broker. Creating or resending first stores the hash of a token nobody
+knows (old links stop working at once); the link that works is the one in the latest e-mail.
+
+Idempotent sending: every request to send bumps ``send_generation`` and queues (after commit) a task
+carrying that generation. The task locks the row, sends only while ``sent_generation`` is lower, and
+records ``sent_generation``/``sent_at`` in the same transaction, still holding the lock, before it
+commits. A duplicated or retried task therefore finds the work done and sends nothing. The one gap
+left is a crash between the SMTP server accepting the message and the database commit: the row is
+then unsent and a re-queued task sends again (at-least-once at the SMTP level across such a crash).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conference.enums import LanguageCode
+from conference.models import Conference, Delegation
+from conference.services import AccordError, audit_record
+
+from ..enums import InvitationStatus, ParticipantCategory, ParticipantStatus, RequestKind
+from ..models import Invitation, Participant
+from .participants import normalize_email, participant_create
+
+SEND_ERRORS = (SMTPException, ConnectionError, OSError)
+# An invitation in one of these states still blocks a second invitation to the same address.
+ACTIVE_STATUSES = (InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.FAILED)
+
+
+class InvitationRefused(AccordError):
+    """An invitation link that cannot be used; ``reason`` is a code, ``status_code`` the HTTP answer."""
+
+    MESSAGES = {
+        "unknown": gettext_lazy("This invitation link is not valid. Check that you copied the whole address."),
+        "expired": gettext_lazy("This invitation link has expired. Ask the organizers for a new invitation."),
+        "revoked": gettext_lazy("This invitation has been withdrawn."),
+        "used": gettext_lazy("This invitation link has already been used. Log in with your account instead."),
+        "other_conference": gettext_lazy("This invitation is for another conference."),
+        "wrong_user": gettext_lazy(
+            "You are logged in with another e-mail address than the one invited. Log out and open the link again."
+        ),
+    }
+    STATUS_CODES = {"unknown": 404, "other_conference": 404, "wrong_user": 403}
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        self.status_code = self.STATUS_CODES.get(reason, 410)
+        super().__init__(str(self.MESSAGES[reason]))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _unknown_token_hash() -> str:
+    """The hash of a token nobody will ever see: makes any earlier link invalid."""
+    return hash_token(secrets.token_urlsafe(32))
+
+
+def _expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.ACCORD_INVITATION_TTL_DAYS)
+
+
+def _queue_send(invitation: Invitation) -> None:
+    """Bump the send generation and queue the sending task after commit (call inside a transaction)."""
+    Invitation.objects.filter(pk=invitation.pk).update(send_generation=F("send_generation") + 1)
+    invitation.refresh_from_db(fields=["send_generation"])
+    invitation_id, generation = invitation.pk, invitation.send_generation
+
+    def queue() -> None:
+        from ..tasks.invitations import send_invitation_task
+
+        send_invitation_task.delay(invitation_id=invitation_id, generation=generation)
+
+    transaction.on_commit(queue)
+
+
+def invitation_check_available(conference: Conference, email: str) -> None:
+    """Raise AccordError if ``email`` already has an account-holding participant or an active invitation."""
+    if Participant.objects.filter(conference=conference, email__iexact=email, user__isnull=False).exists():
+        raise AccordError(_("%(email)s is already registered for this conference.") % {"email": email})
+    if Invitation.objects.filter(
+        conference=conference, email__iexact=email, status__in=ACTIVE_STATUSES, expires_at__gt=timezone.now()
+    ).exists():
+        raise AccordError(
+            _("%(email)s has already been invited; resend the existing invitation instead.") % {"email": email}
+        )
+
+
+def invitation_create(
+    conference: Conference,
+    *,
+    email: str,
+    delegation: Delegation | None = None,
+    category: str = ParticipantCategory.DELEGATE,
+    language: str = LanguageCode.ENGLISH,
+    first_name: str = "",
+    last_name: str = "",
+    as_focal_point: bool = False,
+    inviter=None,
+) -> Invitation:
+    """Invite ``email`` to ``conference`` and queue the e-mail after commit.
+
+    Refuses (AccordError) an invalid address, a delegation of another conference, an unknown category or
+    language, an address already registered with an account, or one with an active invitation. An
+    existing participant without an account (added by an organizer) is linked to the invitation.
+    Expires after ``ACCORD_INVITATION_TTL_DAYS``. Audit entry ``invitation.create``.
+    """
+    email = normalize_email(email)
+    if delegation is not None and delegation.conference_id != conference.pk:
+        raise AccordError(_("The delegation belongs to another conference."))
+    if category not in ParticipantCategory.values:
+        raise AccordError(_("Unknown category: %(category)s") % {"category": category})
+    if language not in LanguageCode.values:
+        raise AccordError(_("Unknown language: %(language)s") % {"language": language})
+    if as_focal_point and delegation is None:
+        raise AccordError(_("A focal point must be invited for a delegation."))
+    with transaction.atomic():
+        invitation_check_available(conference, email)
+        invitation = Invitation.objects.create(
+            conference=conference,
+            delegation=delegation,
+            email=email,
+            first_name=(first_name or "").strip(),
+            last_name=(last_name or "").strip(),
+            category=category,
+            language=language,
+            as_focal_point=as_focal_point,
+            token_hash=_unknown_token_hash(),
+            expires_at=_expiry(),
+            inviter=inviter if getattr(inviter, "pk", None) else None,
+            participant=Participant.objects.filter(conference=conference, email__iexact=email).first(),
+        )
+        audit_record(
+            actor=inviter,
+            action="invitation.create",
+            target=invitation,
+            conference=conference,
+            changes={
+                "email": email,
+                "delegation": delegation.code if delegation else None,
+                "category": category,
+                "language": language,
+                "as_focal_point": as_focal_point,
+            },
+        )
+        _queue_send(invitation)
+    return invitation
+
+
+def _lock(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update(of=("self",)).select_related("conference").get(pk=invitation.pk)
+
+
+def invitation_resend(invitation: Invitation, *, actor) -> Invitation:
+    """Send ``invitation`` again with a new link (old links stop working now) and a renewed expiry.
+
+    Refused for used or revoked invitations. Audit entry ``invitation.resend``.
+    """
+    with transaction.atomic():
+        locked = _lock(invitation)
+        if locked.status == InvitationStatus.USED:
+            raise AccordError(_("%(email)s has already accepted this invitation.") % {"email": locked.email})
+        if locked.status == InvitationStatus.REVOKED:
+            raise AccordError(
+                _("The invitation to %(email)s was revoked; create a new one.") % {"email": locked.email}
+            )
+        locked.token_hash = _unknown_token_hash()
+        locked.status = InvitationStatus.PENDING
+        locked.expires_at = _expiry()
+        locked.last_error = ""
+        locked.save(update_fields=["token_hash", "status", "expires_at", "last_error"])
+        audit_record(actor=actor, action="invitation.resend", target=locked, conference=locked.conference)
+        _queue_send(locked)
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_revoke(invitation: Invitation, *, actor) -> Invitation:
+    """Withdraw ``invitation``: its link is refused from now on. Refused once it has been used."""
+    with transaction.atomic():
+        locked = _lock(invitation)
+        if locked.status == InvitationStatus.USED:
+            raise AccordError(_("%(email)s has already accepted this invitation.") % {"email": locked.email})
+        if locked.status == InvitationStatus.REVOKED:
+            raise AccordError(_("The invitation to %(email)s is already revoked.") % {"email": locked.email})
+        locked.status = InvitationStatus.REVOKED
+        locked.revoked_at = timezone.now()
+        # The hash is kept so that the link answers "withdrawn" rather than "unknown".
+        locked.save(update_fields=["status", "revoked_at"])
+        audit_record(actor=actor, action="invitation.revoke", target=locked, conference=locked.conference)
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_send(invitation_id: int, *, generation: int, final_attempt: bool = True) -> bool:
+    """Send the invitation e-mail for ``generation`` unless that (or a later) generation was sent.
+
+    Holds the row lock from the check to the commit; draws the token, stores its hash, marks ``sent``,
+    sends, and commits. On an SMTP/network error nothing of the send is kept, the error is recorded in
+    ``last_error`` (status ``failed`` on the final attempt) and re-raised for the task's retry.
+    Returns True if an e-mail went out now.
+    """
+    from ..emails import invitation_email
+
+    try:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("conference", "delegation")
+                .filter(pk=invitation_id)
+                .first()
+            )
+            if invitation is None or invitation.sent_generation >= generation:
+                return False
+            if invitation.status in (InvitationStatus.USED, InvitationStatus.REVOKED, InvitationStatus.EXPIRED):
+                return False
+            now = timezone.now()
+            if invitation.expires_at <= now:
+                invitation.status = InvitationStatus.EXPIRED
+                invitation.save(update_fields=["status"])
+                return False
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = hash_token(token)
+            invitation.status = InvitationStatus.SENT
+            invitation.sent_at = now
+            invitation.send_count += 1
+            invitation.attempts += 1
+            invitation.last_error = ""
+            # A later generation queued meanwhile is satisfied by this e-mail too (it carries the newest link).
+            invitation.sent_generation = max(generation, invitation.send_generation)
+            invitation.save(
+                update_fields=[
+                    "token_hash", "status", "sent_at", "send_count", "attempts", "last_error", "sent_generation",
+                ]
+            )
+            invitation_email(invitation, token).send()
+        return True
+    except SEND_ERRORS as exc:
+        updates = {"attempts": F("attempts") + 1, "last_error": f"{type(exc).__name__}: {exc}"[:2000]}
+        if final_attempt:
+            updates["status"] = InvitationStatus.FAILED
+        Invitation.objects.filter(pk=invitation_id, sent_generation__lt=generation).exclude(
+            status__in=(InvitationStatus.USED, InvitationStatus.REVOKED)
+        ).update(**updates)
+        raise
+
+
+def invitation_lookup(token: str, *, conference: Conference | None = None) -> Invitation:
+    """The invitation whose link carries ``token``; raise ``InvitationRefused`` (with a reason) otherwise.
+
+    Refused: unknown token, revoked, used, expired, or (when ``conference`` is given) another conference's.
+    """
+    if not token or len(token) > 200:
+        raise InvitationRefused("unknown")
+    invitation = (
+        Invitation.objects.select_related("conference", "delegation", "participant")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationRefused("unknown")
+    if conference is not None and invitation.conference_id != conference.pk:
+        raise InvitationRefused("other_conference")
+    if invitation.status == InvitationStatus.REVOKED:
+        raise InvitationRefused("revoked")
+    if invitation.status == InvitationStatus.USED or invitation.used_at is not None:
+        raise InvitationRefused("used")
+    if invitation.status == InvitationStatus.EXPIRED or invitation.expires_at <= timezone.now():
+        raise InvitationRefused("expired")
+    return invitation
+
+
+def invitation_mark_opened(invitation: Invitation) -> None:
+    """Record the first time the link was opened (later opens change nothing)."""
+    if invitation.opened_at is None:
+        now = timezone.now()
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
+        invitation.opened_at = now
+
+
+def invitation_accept(invitation: Invitation, *, user) -> Participant:
+    """Use ``invitation`` (once) for ``user``, whose e-mail must be the invited address.
+
+    In one transaction, with the invitation row locked: marks it used; creates the participant (status
+    invited, source invitation, with the invitation's delegation, category, language and names) or links
+    the existing one to ``user``; marks the user's allauth ``EmailAddress`` verified; adds the user to the
+    delegation's focal points if invited as one. Audit entry ``invitation.accept``. Returns the participant.
+    """
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("conference", "delegation")
+            .get(pk=invitation.pk)
+        )
+        if locked.status == InvitationStatus.USED or locked.used_at is not None:
+            raise InvitationRefused("used")
+        if locked.status == InvitationStatus.REVOKED:
+            raise InvitationRefused("revoked")
+        if locked.status == InvitationStatus.EXPIRED or locked.expires_at <= timezone.now():
+            raise InvitationRefused("expired")
+        if (user.email or "").strip().lower() != locked.email:
+            raise InvitationRefused("wrong_user")
+        conference = locked.conference
+        participant = (
+            Participant.objects.select_for_update(of=("self",))
+            .filter(conference=conference, email__iexact=locked.email)
+            .first()
+        )
+        if participant is None:
+            participant = participant_create(
+                conference,
+                email=locked.email,
+                actor=user,
+                delegation=locked.delegation,
+                category=locked.category,
+                status=ParticipantStatus.INVITED,
+                source=RequestKind.INVITATION,
+                user=user,
+                preferred_language=locked.language,
+                first_name=locked.first_name,
+                last_name=locked.last_name,
+            )
+        elif participant.user_id is None:
+            participant.user = user
+            participant.save(update_fields=["user", "updated_at"])
+        elif participant.user_id != user.pk:
+            raise AccordError(_("This address is already registered with another account."))
+        locked.status = InvitationStatus.USED
+        locked.used_at = timezone.now()
+        locked.participant = participant
+        locked.save(update_fields=["status", "used_at", "participant"])
+        address = EmailAddress.objects.filter(user=user, email__iexact=locked.email).first()
+        if address is None:
+            has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+            EmailAddress.objects.create(user=user, email=locked.email, verified=True, primary=not has_primary)
+        elif not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+        if locked.as_focal_point and locked.delegation is not None:
+            locked.delegation.focal_points.add(user)
+        audit_record(
+            actor=user,
+            action="invitation.accept",
+            target=participant,
+            conference=conference,
+            changes={"invitation": locked.pk, "as_focal_point": locked.as_focal_point},
+        )
+    invitation.refresh_from_db()
+    return participant
+
+
+@dataclass
+class BulkInvitationResult:
+    created: list[Invitation] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (e-mail, reason)
+
+
+def invitations_for_participants(
+    participants: Iterable[Participant], *, inviter, as_focal_point: bool = False
+) -> BulkInvitationResult:
+    """Invite each participant who has no account yet (their e-mail, names, category, language).
+
+    Each invitation is its own transaction; participants with an account or an active invitation are
+    skipped with the reason.
+    """
+    result = BulkInvitationResult()
+    for participant in participants:
+        if participant.user_id is not None:
+            result.skipped.append((participant.email, _("already has an account")))
+            continue
+        try:
+            result.created.append(
+                invitation_create(
+                    participant.conference,
+                    email=participant.email,
+                    delegation=participant.delegation,
+                    category=participant.category,
+                    language=participant.preferred_language,
+                    first_name=participant.first_name,
+                    last_name=participant.last_name,
+                    as_focal_point=as_focal_point,
+                    inviter=inviter,
+                )
+            )
+        except AccordError as exc:
+            result.skipped.append((participant.email, str(exc)))
+    return result
+
+
+def invitations_for_delegations(
+    delegations: Iterable[Delegation],
+    *,
+    inviter,
+    as_focal_point: bool = False,
+    category: str | None = None,
+) -> BulkInvitationResult:
+    """Invite, in bulk, the members of ``delegations`` who have no account yet (others are skipped).
+
+    ``as_focal_point``: invite each delegation's head (``Delegation.head``, else its members of category
+    head of delegation) as focal point. ``category`` restricts the members to one category.
+    """
+    delegations = list(delegations)
+    members = (
+        Participant.objects.filter(delegation__in=delegations)
+        .exclude(status__in=(ParticipantStatus.REJECTED, ParticipantStatus.CANCELLED))
+        .select_related("conference", "delegation")
+    )
+    if as_focal_point:
+        heads = [d.head_id for d in delegations if d.head_id]
+        members = members.filter(Q(pk__in=heads) | Q(category=ParticipantCategory.HEAD_OF_DELEGATION))
+    if category:
+        members = members.filter(category=category)
+    return invitations_for_participants(members.order_by("delegation__code", "email"), inviter=inviter,
+                                        as_focal_point=as_focal_point)
+
+
+def invitation_signup(invitation: Invitation, *, password: str):
+    """Create the invitee's account (username and login = the invited e-mail, verified) and accept.
+
+    One transaction: the user with ``password`` (already validated by the form), its primary verified
+    allauth ``EmailAddress``, then ``invitation_accept``. Refused if an account with that e-mail exists
+    (the invitee should log in and open the link again). Returns ``(user, participant)``.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    email = invitation.email
+    with transaction.atomic():
+        if (
+            user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        ):
+            raise AccordError(
+                _("An account with the address %(email)s already exists: log in, then open the link again.")
+                % {"email": email}
+            )
+        user = user_model(username=email[:150], email=email)
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        participant = invitation_accept(invitation, user=user)
+    return user, participant

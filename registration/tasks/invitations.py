@@ -1,0 +1,28 @@
+"""Tasks for invitations: sending. Thin: JSON ids in, one service call; duplicates send nothing."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from ..services.invitations import invitation_send
+
+
+@shared_task(
+    bind=True,
+    name="registration.send_invitation",
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_invitation_task(self, *, invitation_id: int, generation: int) -> bool:
+    """Send invitation ``invitation_id`` for send request ``generation`` (at most once per generation).
+
+    No token travels through the broker: the service draws it while holding the row lock.
+    """
+    return invitation_send(
+        invitation_id, generation=generation, final_attempt=self.request.retries >= self.max_retries
+    )
