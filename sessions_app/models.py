@@ -114,6 +114,8 @@ class SessionSignup(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=SignupStatus.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # Set in the transaction that claims the promotion e-mail, so a retried task never sends twice.
+    promotion_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "created_at", "id"]
@@ -138,6 +140,9 @@ class PersonalFeed(models.Model):
         verbose_name = _("personal calendar feed")
         verbose_name_plural = _("personal calendar feeds")
 
+    def __str__(self) -> str:
+        return f"{self.participant_id}: calendar feed"
+
 
 class Attendance(models.Model):
     """A scan at a room's door; the client id makes offline resends idempotent."""
@@ -157,6 +162,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["session", "participant"], name="attendance_once_per_session"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant_id} @ {self.session_id}"
+
 
 class AgendaFile(models.Model):
     """A rendered agenda PDF per language, re-rendered when the programme changes."""
@@ -171,6 +179,9 @@ class AgendaFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conference", "language"], name="agenda_file_per_language"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.conference_id} agenda ({self.language})"
 
 
 class BilateralMeeting(models.Model):

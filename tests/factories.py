@@ -64,3 +64,37 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     category = ParticipantCategory.DELEGATE
     status = ParticipantStatus.APPROVED
     gender = "female"
+
+
+# --- Programme (sessions_app) -------------------------------------------------------------------------
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sessions_app.Room"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    capacity = 100
+    interpretation_languages = factory.LazyFunction(lambda: ["ar", "fr", "en"])
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session on the conference's first day, 09:00–10:00 Cairo time by default (06:00–07:00 UTC in July)."""
+
+    class Meta:
+        model = "sessions_app.Session"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    kind = "thematic"
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = datetime.datetime(2023, 7, 10, 6, 0, tzinfo=datetime.UTC)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=1))
+    room = factory.SubFactory(RoomFactory, conference=factory.SelfAttribute("..conference"))
+
+
+class SessionRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sessions_app.SessionRole"
+
+    session = factory.SubFactory(SessionFactory)
+    participant = factory.SubFactory(ParticipantFactory, conference=factory.SelfAttribute("..session.conference"))
+    role = "speaker"

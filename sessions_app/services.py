@@ -1,0 +1,374 @@
+"""Writes to the programme: sessions, rooms, roles, sign-ups and waiting lists, calendar feeds, agenda files.
+
+Every function runs in a transaction, raises ``AccordError`` with a readable message on bad input (changing
+nothing), and queues its background work (agenda PDFs, e-mails) with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from conference.models import Conference
+from conference.services import AccordError, audit_record
+from registration.enums import ParticipantStatus
+from registration.models import Participant
+
+from . import selectors
+from .enums import SignupStatus
+from .models import AgendaFile, PersonalFeed, Room, Session, SessionRole, SessionSignup
+from .validation import role_conflicts, session_problems
+
+AGENDA_LANGUAGES = ("en", "fr", "ar")
+
+
+# --- The programme --------------------------------------------------------------------------------
+
+
+def agenda_refresh_queue(conference: Conference | int) -> None:
+    """After commit, queue a re-render of the agenda PDF in every language (the task skips unchanged ones)."""
+    conference_id = conference if isinstance(conference, int) else conference.pk
+
+    def queue() -> None:
+        from .tasks import render_agenda_task
+
+        for language in AGENDA_LANGUAGES:
+            render_agenda_task.delay(conference_id=conference_id, language=language)
+
+    transaction.on_commit(queue)
+
+
+def _confirmed_count(session: Session) -> int:
+    return SessionSignup.objects.filter(session=session, status=SignupStatus.CONFIRMED).count()
+
+
+def _promote_waitlisted(session: Session) -> list[SessionSignup]:
+    """Promote waitlisted sign-ups in order while seats are free; the caller holds the session lock."""
+    waiting = SessionSignup.objects.filter(session=session, status=SignupStatus.WAITLISTED).order_by(
+        "created_at", "id"
+    )
+    if session.capacity is not None:
+        free = session.capacity - _confirmed_count(session)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting.select_related("participant"))
+    now = timezone.now()
+    for signup in promoted:
+        signup.status = SignupStatus.CONFIRMED
+        signup.promoted_at = now
+        signup.save(update_fields=["status", "promoted_at"])
+        audit_record(
+            actor=None,
+            action="signup.promoted",
+            target=signup.participant,
+            conference=session.conference,
+            changes={"session": session.pk},
+        )
+        transaction.on_commit(_queue_promotion_email(signup.pk))
+    return promoted
+
+
+def _queue_promotion_email(signup_id: int) -> Callable[[], None]:
+    def queue() -> None:
+        from .tasks import send_promotion_email_task
+
+        send_promotion_email_task.delay(signup_id=signup_id)
+
+    return queue
+
+
+def session_save(session: Session, *, actor) -> Session:
+    """Validate and save a session (new or changed).
+
+    Refuses overlapping room bookings, times outside the conference, an end before the start, people whose roles
+    would now overlap, and a capacity below the confirmed sign-ups. A raised capacity promotes waitlisted people.
+    Queues the agenda PDFs after commit.
+    """
+    problems = [message for _field, message in session_problems(session)]
+    if problems:
+        raise AccordError(" ".join(problems))
+    with transaction.atomic():
+        if session.pk:
+            Session.objects.select_for_update().order_by().filter(pk=session.pk).first()
+            problems = role_conflicts(session, session.roles.values_list("participant_id", flat=True))
+            if problems:
+                raise AccordError(" ".join(problems))
+            if session.capacity is not None:
+                confirmed = _confirmed_count(session)
+                if session.capacity < confirmed:
+                    raise AccordError(
+                        _("The capacity cannot be lower than the %(count)d confirmed sign-ups.") % {"count": confirmed}
+                    )
+        created = session.pk is None
+        try:
+            session.full_clean(exclude=["conference", "room"])
+        except ValidationError as error:
+            raise AccordError(" ".join(error.messages)) from error
+        session.save()
+        if not created:
+            _promote_waitlisted(session)
+        agenda_refresh_queue(session.conference_id)
+    return session
+
+
+def session_delete(session: Session, *, actor) -> None:
+    """Delete a session with its roles and sign-ups; queues the agenda PDFs."""
+    with transaction.atomic():
+        conference_id = session.conference_id
+        session.delete()
+        agenda_refresh_queue(conference_id)
+
+
+def session_update_capacity(session: Session, *, capacity: int | None, actor) -> Session:
+    """Change a session's capacity: refused below the confirmed count; raising it promotes the waiting list."""
+    if capacity is not None and capacity < 0:
+        raise AccordError(_("The capacity cannot be negative."))
+    with transaction.atomic():
+        locked = Session.objects.select_for_update(of=("self",)).select_related("conference").order_by().get(pk=session.pk)
+        confirmed = _confirmed_count(locked)
+        if capacity is not None and capacity < confirmed:
+            raise AccordError(
+                _("The capacity cannot be lower than the %(count)d confirmed sign-ups.") % {"count": confirmed}
+            )
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity", "updated_at"])
+        _promote_waitlisted(locked)
+        agenda_refresh_queue(locked.conference_id)
+    session.capacity = capacity
+    return locked
+
+
+def session_role_add(session: Session, *, participant: Participant, role: str, actor, order: int = 0) -> SessionRole:
+    """Give a participant a role in a session; refused when they hold a role in an overlapping session."""
+    if participant.conference_id != session.conference_id:
+        raise AccordError(_("This person is registered for another conference."))
+    with transaction.atomic():
+        problems = role_conflicts(session, [participant.pk])
+        if problems:
+            raise AccordError(" ".join(problems))
+        if SessionRole.objects.filter(session=session, participant=participant, role=role).exists():
+            raise AccordError(_("This person already has this role in the session."))
+        session_role = SessionRole.objects.create(session=session, participant=participant, role=role, order=order)
+        audit_record(
+            actor=actor,
+            action="session_role.added",
+            target=participant,
+            conference=session.conference,
+            changes={"session": session.pk, "role": role},
+        )
+        agenda_refresh_queue(session.conference_id)
+    return session_role
+
+
+def session_role_remove(session_role: SessionRole, *, actor) -> None:
+    with transaction.atomic():
+        session = session_role.session
+        audit_record(
+            actor=actor,
+            action="session_role.removed",
+            target=session_role.participant,
+            conference=session.conference,
+            changes={"session": session.pk, "role": session_role.role},
+        )
+        session_role.delete()
+        agenda_refresh_queue(session.conference_id)
+
+
+def room_save(room: Room, *, actor) -> Room:
+    with transaction.atomic():
+        room.full_clean()
+        room.save()
+        agenda_refresh_queue(room.conference_id)
+    return room
+
+
+# --- Sign-ups and waiting lists --------------------------------------------------------------------
+
+
+def signup_create(
+    session: Session,
+    *,
+    participant: Participant,
+    actor=None,
+    lock: bool = True,
+    _after_count: Callable[[], None] | None = None,
+) -> SessionSignup:
+    """Sign a participant up: confirmed while seats are free, else on the waiting list (in order of arrival).
+
+    The session row is locked (``select_for_update``) while the confirmed seats are counted, so concurrent
+    sign-ups never exceed the capacity. ``lock=False`` and ``_after_count`` exist only for the race test.
+    """
+    if participant.conference_id != session.conference_id:
+        raise AccordError(_("You are registered for another conference."))
+    if participant.status != ParticipantStatus.APPROVED:
+        raise AccordError(_("Sign-ups open once your registration has been approved."))
+    if not session.signup_required:
+        raise AccordError(_("This session needs no sign-up: just come."))
+    with transaction.atomic():
+        if lock:
+            session = Session.objects.select_for_update(of=("self",)).select_related("conference").order_by().get(pk=session.pk)
+        if SessionSignup.objects.filter(session=session, participant=participant).exists():
+            raise AccordError(_("You have already signed up for this session."))
+        confirmed = _confirmed_count(session)
+        if _after_count is not None:
+            _after_count()
+        status = (
+            SignupStatus.CONFIRMED
+            if session.capacity is None or confirmed < session.capacity
+            else SignupStatus.WAITLISTED
+        )
+        try:
+            with transaction.atomic():
+                signup = SessionSignup.objects.create(session=session, participant=participant, status=status)
+        except IntegrityError as error:
+            raise AccordError(_("You have already signed up for this session.")) from error
+        audit_record(
+            actor=actor,
+            action="signup.created",
+            target=participant,
+            conference=session.conference,
+            changes={"session": session.pk, "status": status},
+        )
+    return signup
+
+
+def signup_cancel(signup: SessionSignup, *, actor) -> list[SessionSignup]:
+    """Cancel a sign-up; a freed confirmed seat goes to the first waitlisted person, who gets an e-mail.
+
+    Returns the promoted sign-ups.
+    """
+    with transaction.atomic():
+        session = Session.objects.select_for_update(of=("self",)).select_related("conference").order_by().get(pk=signup.session_id)
+        current = SessionSignup.objects.select_related("participant").filter(pk=signup.pk).first()
+        if current is None:
+            raise AccordError(_("This sign-up no longer exists."))
+        audit_record(
+            actor=actor,
+            action="signup.cancelled",
+            target=current.participant,
+            conference=session.conference,
+            changes={"session": session.pk, "status": current.status},
+        )
+        was_confirmed = current.status == SignupStatus.CONFIRMED
+        current.delete()
+        return _promote_waitlisted(session) if was_confirmed else []
+
+
+def signup_promotion_notify(signup_id: int) -> bool:
+    """Send the "you have a seat" e-mail once, in the participant's language. Returns whether it was sent.
+
+    The sign-up row is locked and ``promotion_notified_at`` set in the same transaction as the sending, so a
+    retried task never sends twice; a failed sending rolls the claim back for the retry.
+    """
+    with transaction.atomic():
+        signup = (
+            SessionSignup.objects.select_for_update(of=("self",))
+            .select_related("participant", "session__room", "session__conference")
+            .filter(pk=signup_id)
+            .first()
+        )
+        if (
+            signup is None
+            or signup.status != SignupStatus.CONFIRMED
+            or signup.promoted_at is None
+            or signup.promotion_notified_at is not None
+        ):
+            return False
+        participant, session = signup.participant, signup.session
+        language = participant.preferred_language or "en"
+        with translation.override(language), timezone.override(session.conference.tz):
+            context = {
+                "participant": participant,
+                "session": session,
+                "title": session.localized_title(language),
+                "room": session.room.localized_name(language) if session.room else "",
+                "conference": session.conference,
+                "conference_name": session.conference.localized_name(language),
+                "agenda_url": settings.SITE_URL + reverse("sessions_app:me"),
+            }
+            subject = render_to_string("sessions_app/email/promoted_subject.txt", context).strip()
+            body = render_to_string("sessions_app/email/promoted_body.txt", context)
+        message = EmailMultiAlternatives(subject=subject, body=body, to=[participant.email])
+        message.send()
+        signup.promotion_notified_at = timezone.now()
+        signup.save(update_fields=["promotion_notified_at"])
+    return True
+
+
+# --- Personal calendar feeds -----------------------------------------------------------------------
+
+
+def feed_rotate(participant: Participant, *, actor) -> str:
+    """Create the participant's private calendar feed, or replace its token (the old link stops working).
+
+    Returns the new token; only its sha256 is stored, so it is shown once.
+    """
+    token = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    with transaction.atomic():
+        PersonalFeed.objects.update_or_create(participant=participant, defaults={"token_hash": digest})
+        audit_record(
+            actor=actor, action="calendar_feed.rotated", target=participant, conference=participant.conference
+        )
+    return token
+
+
+def feed_revoke(participant: Participant, *, actor) -> None:
+    with transaction.atomic():
+        deleted, _rows = PersonalFeed.objects.filter(participant=participant).delete()
+        if deleted:
+            audit_record(
+                actor=actor, action="calendar_feed.revoked", target=participant, conference=participant.conference
+            )
+
+
+# --- Agenda PDF ------------------------------------------------------------------------------------
+
+
+def agenda_file_refresh(conference: Conference, language: str, *, force: bool = False) -> AgendaFile:
+    """Render the agenda PDF in ``language`` and store it with the programme's fingerprint.
+
+    Skips the rendering when the stored file already matches the programme (unless ``force``).
+    """
+    from .agenda import render_agenda
+
+    if language not in AGENDA_LANGUAGES:
+        raise AccordError(_("Unknown language."))
+    fingerprint = selectors.programme_fingerprint(conference, language)
+    existing = AgendaFile.objects.filter(conference=conference, language=language).first()
+    if (
+        existing is not None
+        and not force
+        and existing.fingerprint == fingerprint
+        and existing.file
+        and existing.file.storage.exists(existing.file.name)
+    ):
+        return existing
+    pdf = render_agenda(conference, language)
+    with transaction.atomic():
+        agenda_file = (
+            AgendaFile.objects.select_for_update().filter(conference=conference, language=language).first()
+            or AgendaFile(conference=conference, language=language)
+        )
+        old_name = agenda_file.file.name if agenda_file.file else None
+        agenda_file.fingerprint = fingerprint
+        agenda_file.file.save(
+            f"agenda-{conference.slug}-{language}-{fingerprint[:12]}.pdf", ContentFile(pdf), save=False
+        )
+        agenda_file.save()
+        if old_name and old_name != agenda_file.file.name:
+            storage = agenda_file.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return agenda_file

@@ -1,0 +1,343 @@
+"""The programme's pages: public agenda by day and session, sign-ups, personal agenda, iCal feeds, agenda PDF."""
+
+from __future__ import annotations
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conference.services import AccordError
+
+from . import selectors, services
+from .forms import AgendaFilterForm
+from .ical import build_calendar
+from .models import AgendaFile, Session, SessionSignup
+
+
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def _conference_or_404():
+    conference = selectors.programme_conference()
+    if conference is None:
+        raise Http404
+    return conference
+
+
+def _parse_day(conference, value: str) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise Http404 from error
+    if not conference.start_date <= day <= conference.end_date:
+        raise Http404
+    return day
+
+
+@require_GET
+def programme_index(request: HttpRequest) -> HttpResponse:
+    conference = _conference_or_404()
+    today = timezone.localtime(timezone.now(), conference.tz).date()
+    day = today if conference.start_date <= today <= conference.end_date else conference.start_date
+    return redirect("sessions_app:day", day=day.isoformat())
+
+
+@require_GET
+def programme_day(request: HttpRequest, day: str) -> HttpResponse:
+    conference = _conference_or_404()
+    the_day = _parse_day(conference, day)
+    language = _language()
+    rooms = selectors.conference_rooms(conference)
+    form = AgendaFilterForm(request.GET or None, rooms=rooms, language=language)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sessions = selectors.day_sessions(
+        conference,
+        the_day,
+        kind=filters.get("kind") or None,
+        room_id=filters.get("room"),
+        language=filters.get("lang") or None,
+    )
+    cards = [selectors.session_card(session, language) for session in sessions]
+    slots = [(starts_at, list(group)) for starts_at, group in groupby(cards, key=lambda card: card.starts_at)]
+    query = request.GET.urlencode() if form.is_valid() else ""
+    return render(
+        request,
+        "sessions_app/day.html",
+        {
+            "conference": conference,
+            "day": the_day,
+            "days": selectors.conference_days(conference),
+            "slots": slots,
+            "form": form,
+            "query": query,
+            "tz": conference.tz,
+            "session_count": len(cards),
+        },
+    )
+
+
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_or_404()
+    session = selectors.public_session(conference, pk)
+    participant = selectors.participant_for(request.user, conference)
+    signup = None
+    position = None
+    if participant is not None:
+        signup = next(
+            (s for s in selectors.signups_with_position(participant) if s.session_id == session.pk), None
+        )
+        position = signup.position if signup else None
+    return render(
+        request,
+        "sessions_app/session.html",
+        {
+            "conference": conference,
+            "card": selectors.session_card(session, _language()),
+            "session": session,
+            "participant": participant,
+            "signup": signup,
+            "position": position,
+            "tz": conference.tz,
+            "day": timezone.localtime(session.starts_at, conference.tz).date(),
+        },
+    )
+
+
+def _participant_or_message(request: HttpRequest, conference):
+    participant = selectors.participant_for(request.user, conference)
+    if participant is None:
+        messages.error(request, _("You are not registered for this conference."))
+    return participant
+
+
+@login_required
+@require_POST
+def session_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_or_404()
+    session = selectors.public_session(conference, pk)
+    participant = _participant_or_message(request, conference)
+    if participant is not None:
+        try:
+            signup = services.signup_create(session, participant=participant, actor=request.user)
+        except AccordError as error:
+            messages.error(request, str(error))
+        else:
+            if signup.status == "confirmed":
+                messages.success(request, _("You are signed up for this session."))
+            else:
+                messages.info(request, _("The session is full: you are on the waiting list and will be e-mailed "
+                                         "if a seat frees up."))
+    return redirect("sessions_app:session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _conference_or_404()
+    session = selectors.public_session(conference, pk)
+    participant = _participant_or_message(request, conference)
+    if participant is not None:
+        signup = SessionSignup.objects.filter(session=session, participant=participant).first()
+        if signup is None:
+            messages.error(request, _("You are not signed up for this session."))
+        else:
+            try:
+                services.signup_cancel(signup, actor=request.user)
+            except AccordError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Your sign-up has been cancelled."))
+    target = request.POST.get("next")
+    if target == "me":
+        return redirect("sessions_app:me")
+    return redirect("sessions_app:session", pk=session.pk)
+
+
+def _personal_context(participant) -> dict:
+    signups = selectors.signups_with_position(participant)
+    roles = selectors.participant_roles(participant)
+    language = _language()
+    return {
+        "participant": participant,
+        "signups": [(signup, signup.session.localized_title(language)) for signup in signups],
+        "roles": [(role, role.session.localized_title(language)) for role in roles],
+        "has_feed": hasattr(participant, "ical_feed"),
+        "tz": participant.conference.tz,
+        "conference": participant.conference,
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_agenda(request: HttpRequest) -> HttpResponse:
+    conference = _conference_or_404()
+    participant = selectors.participant_for(request.user, conference)
+    if participant is None:
+        return render(request, "sessions_app/me.html", {"participant": None, "conference": conference}, status=404)
+    feed_url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "rotate":
+            token = services.feed_rotate(participant, actor=request.user)
+            feed_url = request.build_absolute_uri(reverse("sessions_app:ical_personal", args=[token]))
+            messages.success(request, _("Your private calendar link is ready. Copy it now: it is shown only once."))
+        elif action == "revoke":
+            services.feed_revoke(participant, actor=request.user)
+            messages.success(request, _("Your private calendar link no longer works."))
+            return redirect("sessions_app:me")
+        else:
+            return redirect("sessions_app:me")
+        participant = selectors.participant_for(request.user, conference)
+    context = _personal_context(participant)
+    context["feed_url"] = feed_url
+    return render(request, "sessions_app/me.html", context)
+
+
+def _ical_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _feed_language(request: HttpRequest, default: str) -> str:
+    requested = request.GET.get("lang", "")
+    return requested if requested in services.AGENDA_LANGUAGES else default
+
+
+@require_GET
+def ical_public(request: HttpRequest) -> HttpResponse:
+    conference = _conference_or_404()
+    language = _feed_language(request, _language())
+    cards = [selectors.session_card(s, language) for s in selectors.programme_sessions(conference)]
+    body = build_calendar(cards, conference=conference, language=language, name=conference.localized_name(language))
+    return _ical_response(body, f"{conference.slug}.ics")
+
+
+@never_cache
+@require_GET
+def ical_personal(request: HttpRequest, token: str) -> HttpResponse:
+    feed = selectors.feed_for_token(token)
+    participant = feed.participant
+    conference = participant.conference
+    language = _feed_language(request, participant.preferred_language or "en")
+    signups = selectors.signups_with_position(participant)
+    role_session_ids = {role.session_id for role in selectors.participant_roles(participant)}
+    tentative = {s.session_id for s in signups if s.status == "waitlisted"} - role_session_ids
+    ids = {s.session_id for s in signups} | role_session_ids
+    sessions = selectors.programme_sessions(conference, public_only=False).filter(pk__in=ids)
+    cards = [selectors.session_card(s, language) for s in sessions]
+    with translation.override(language):
+        name = _("%(conference)s — my agenda") % {"conference": conference.localized_name(language)}
+    body = build_calendar(cards, conference=conference, language=language, name=name, tentative=tentative)
+    return _ical_response(body, "my-agenda.ics")
+
+
+def _queue_agenda_refresh(conference, language: str) -> None:
+    from .tasks import render_agenda_task
+
+    if cache.add(f"agenda-refresh:{conference.pk}:{language}", 1, timeout=120):
+        transaction.on_commit(
+            lambda: render_agenda_task.delay(conference_id=conference.pk, language=language)
+        )
+
+
+@require_GET
+def agenda_pdf(request: HttpRequest, language: str) -> HttpResponse:
+    """The stored agenda PDF, never rendered here: a stale file is served while a fresh one is queued."""
+    conference = _conference_or_404()
+    if language not in services.AGENDA_LANGUAGES:
+        raise Http404
+    agenda_file = AgendaFile.objects.filter(conference=conference, language=language).first()
+    if agenda_file is not None and agenda_file.file:
+        if agenda_file.fingerprint != selectors.programme_fingerprint(conference, language):
+            _queue_agenda_refresh(conference, language)
+        try:
+            handle = agenda_file.file.open("rb")
+        except FileNotFoundError:
+            handle = None
+        if handle is not None:
+            response = FileResponse(
+                handle, content_type="application/pdf", filename=f"agenda-{conference.slug}-{language}.pdf"
+            )
+            response["Cache-Control"] = "no-cache"
+            return response
+    _queue_agenda_refresh(conference, language)
+    response = render(
+        request, "sessions_app/agenda_pending.html", {"conference": conference, "language": language}, status=503
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+@staff_member_required
+@require_GET
+def day_grid(request: HttpRequest, day: str) -> HttpResponse:
+    """Organizers' grid of one day: a column per room, a row per quarter hour (three queries)."""
+    conference = _conference_or_404()
+    the_day = _parse_day(conference, day)
+    tz = conference.tz
+    rooms = selectors.conference_rooms(conference)
+    start, end = selectors.day_bounds(conference, the_day)
+    sessions = list(
+        Session.objects.filter(conference=conference, starts_at__gte=start, starts_at__lt=end)
+        .select_related("room")
+        .order_by("starts_at", "id")
+    )
+    columns = {room.pk: index + 2 for index, room in enumerate(rooms)}
+    unassigned_column = len(rooms) + 2
+    slot = datetime.timedelta(minutes=15)
+    if sessions:
+        first = timezone.localtime(min(s.starts_at for s in sessions), tz).replace(minute=0, second=0, microsecond=0)
+        last = max(s.ends_at for s in sessions)
+    else:
+        first = timezone.localtime(start, tz).replace(hour=8)
+        last = first + datetime.timedelta(hours=10)
+    rows = []
+    moment = first
+    while moment < last:
+        rows.append(timezone.localtime(moment, tz))
+        moment += slot
+    language = _language()
+    placed = []
+    for session in sessions:
+        row_start = int((session.starts_at - first) / slot) + 2
+        row_end = max(row_start + 1, int(-(-(session.ends_at - first) // slot)) + 2)
+        placed.append(
+            {
+                "session": session,
+                "title": session.localized_title(language),
+                "column": columns.get(session.room_id, unassigned_column),
+                "row_start": row_start,
+                "row_end": row_end,
+            }
+        )
+    return render(
+        request,
+        "sessions_app/grid.html",
+        {
+            "conference": conference,
+            "day": the_day,
+            "days": selectors.conference_days(conference),
+            "rooms": rooms,
+            "has_unassigned": any(s.room_id is None for s in sessions),
+            "rows": [(index + 2, moment) for index, moment in enumerate(rows)],
+            "placed": placed,
+            "column_count": len(rooms) + 1 + (1 if any(s.room_id is None for s in sessions) else 0),
+            "tz": tz,
+        },
+    )
