@@ -16,6 +16,10 @@ def _redact(url: str | None) -> str:
 
 def explain_service_error(exc: BaseException) -> str | None:
     """Return a one-line explanation naming the variable to set, or None for other errors."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if isinstance(exc, ImproperlyConfigured) and str(exc).startswith("accord: "):
+        return str(exc).splitlines()[0]  # our own settings errors already name the variable
     from django.db import OperationalError as DbOperationalError
 
     try:

@@ -56,7 +56,8 @@ def _secret_key() -> str:
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 (production mode refuses a generated key)."
+            "accord: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 (production mode refuses a generated "
+            "key). Set DJANGO_SECRET_KEY to a long random value, or unset DJANGO_DEBUG for the embedded mode."
         )
     path = VAR_DIR / "secret_key"
     if not path.exists():

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -7,10 +8,30 @@ from . import selectors
 from .services_check import check_broker, check_database
 
 
+def _first_url(*names: str, default: str) -> str:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return default
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     conference = selectors.current_conference()
-    return render(request, "conference/home.html", {"conference": conference})
+    partners = list(conference.partners.all()) if conference else []
+    context = {
+        "conference": conference,
+        "hosts": [p for p in partners if p.role == "host"],
+        "funders": [p for p in partners if p.role == "funder"],
+        "other_partners": [p for p in partners if p.role not in {"host", "funder"}],
+        "register_url": _first_url("registration:register", "account_signup", default="/accounts/signup/"),
+        "request_url": _first_url("registration:open_request", default=""),
+        "agenda_url": _first_url("sessions_app:index", default="/programme/"),
+        "login_url": _first_url("account_login", default="/accounts/login/"),
+    }
+    return render(request, "conference/home.html", context)
 
 
 @never_cache
