@@ -1,0 +1,109 @@
+"""The deployment files: docker-compose.yml and the Dockerfile (Docker itself does not run in CI)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+# Every variable the settings need in production (DJANGO_DEBUG=0).
+PRODUCTION_VARIABLES = {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS", "SITE_URL",
+                        "DJANGO_DEBUG"}
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile():
+    return (ROOT / "Dockerfile").read_text()
+
+
+def _command(service) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def _healthcheck(service) -> str:
+    test = service["healthcheck"]["test"]
+    return test if isinstance(test, str) else " ".join(test)
+
+
+def test_compose_has_the_five_services_with_healthchecks(compose):
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+        assert service["healthcheck"]["test"], name
+
+
+def test_compose_commands(compose):
+    services = compose["services"]
+    web = _command(services["web"])
+    assert "manage.py migrate --noinput" in web and "manage.py collectstatic --noinput" in web
+    assert re.search(r"exec gunicorn conference\.wsgi(:application)? ", web)
+    assert web.index("migrate") < web.index("collectstatic") < web.index("gunicorn")
+    worker = _command(services["worker"])
+    assert worker.startswith("celery -A conference worker") and "--max-tasks-per-child" in worker
+    assert _command(services["beat"]).startswith("celery -A conference beat")
+    assert services["db"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:7")
+
+
+def test_compose_healthchecks_probe_the_right_thing(compose):
+    services = compose["services"]
+    assert "/healthz" in _healthcheck(services["web"])
+    assert "pg_isready" in _healthcheck(services["db"])
+    assert "redis-cli ping" in _healthcheck(services["redis"])
+    assert "inspect ping -d celery@" in _healthcheck(services["worker"])
+    assert "inspect ping -d celerybeat@" in _healthcheck(services["beat"])
+    assert "--enable-remote-control" in _command(services["beat"])
+
+
+def test_compose_gives_every_production_variable_to_web_worker_and_beat(compose):
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert PRODUCTION_VARIABLES <= set(environment), name
+        assert environment["DJANGO_DEBUG"] == "0"
+        # The secret comes from the environment or .env and is required, never a committed value.
+        assert environment["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY}"
+        assert environment["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in environment["DATABASE_URL"]
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"} <= set(environment)
+        assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_production_variables_are_the_ones_settings_read():
+    settings_source = (ROOT / "conference" / "settings.py").read_text()
+    for variable in PRODUCTION_VARIABLES:
+        assert f'"{variable}"' in settings_source, variable
+
+
+def test_compose_volumes_for_database_media_and_var(compose):
+    assert {"postgres-data", "media", "var"} <= set(compose["volumes"])
+    assert "postgres-data:/var/lib/postgresql/data" in compose["services"]["db"]["volumes"]
+    for name in ("web", "worker", "beat"):
+        volumes = compose["services"][name]["volumes"]
+        assert "media:/app/var/media" in volumes and "var:/app/var" in volumes
+
+
+def test_dockerfile_installs_weasyprint_libraries_and_runs_as_non_root(dockerfile):
+    assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.M)
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+        assert package in dockerfile
+    assert "pip install ." in dockerfile
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
+    assert users and users[-1] not in {"root", "0"}
+    assert "collectstatic" in dockerfile
+    # Static files collected after switching to the non-root user, with a build-only secret.
+    assert dockerfile.index("USER accord") < dockerfile.index("collectstatic")
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "var", ".env"} <= set(ignored)
