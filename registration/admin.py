@@ -1,0 +1,650 @@
+"""The organizers' admin for registration: participants (decisions, audit trail, passport data) and invitations.
+
+Writes go through the services: admin actions and forms call ``participant_*`` / ``invitation_*``.
+Only staff reach the admin (focal points without ``is_staff`` use their portal). Passport data is an
+inline shown only to users with ``registration.view_traveldocument``, and each time it is shown the read
+is recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from conference.models import AuditLog, Conference
+from conference.services import AccordError, audit_record
+
+from . import exports
+from .imports import MAX_BYTES, invitations_check, invitations_import
+from .models import (
+    Badge,
+    BadgeBatch,
+    BadgePrint,
+    CheckIn,
+    Invitation,
+    Participant,
+    ParticipantNotice,
+    TravelDocument,
+)
+from .services.invitations import (
+    invitation_check_available,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    invitations_for_participants,
+)
+from .services.participants import (
+    normalize_email,
+    participant_create,
+    participant_update,
+    participants_approve,
+    participants_cancel,
+    participants_reject,
+)
+
+TRAVEL_DOCUMENT_PERMISSION = "registration.view_traveldocument"
+
+
+def may_see_travel_documents(user) -> bool:
+    return bool(user.is_active and user.is_staff and user.has_perm(TRAVEL_DOCUMENT_PERMISSION))
+
+
+# Participants -------------------------------------------------------------------------------------
+
+
+class TravelDocumentInline(admin.StackedInline):
+    model = TravelDocument
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["passport_number", "passport_expiry", "issuing_country", "purged_at", "updated_at"]
+    readonly_fields = ["purged_at", "updated_at"]
+    verbose_name_plural = _("travel document (restricted)")
+
+    def has_view_permission(self, request, obj=None):
+        return may_see_travel_documents(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return may_see_travel_documents(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_see_travel_documents(request.user) and super().has_change_permission(request, obj)
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the participants)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+PARTICIPANT_READONLY = [
+    "public_id", "status", "status_reason", "source", "photo", "submitted_at", "decided_at", "decided_by",
+    "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
+]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name", "badge_name_ar_display", "delegation_code", "category", "status", "email", "checked_in",
+    ]
+    list_filter = [
+        "conference", "delegation", "delegation__kind", "category", "status", ("nationality", CountryFilter),
+        "gender",
+    ]
+    search_fields = ["first_name", "last_name", "badge_name", "badge_name_ar", "email", "delegation__code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["delegation", "conference"]
+    list_per_page = 100
+    ordering = ["last_name", "first_name", "id"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["delegation"]
+    readonly_fields = PARTICIPANT_READONLY
+    actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected", "export_csv",
+               "export_xlsx"]
+    fieldsets = [
+        (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
+        (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
+                                    "decided_by"]}),
+        (_("Identity"), {"fields": [
+            "title", "first_name", "last_name", "badge_name", "badge_name_ar", "gender", "position",
+            "organization", "phone", "nationality", "preferred_language", "languages_spoken", "photo",
+        ]}),
+        (_("Needs and consents"), {"fields": [
+            "dietary_needs", "accessibility_needs", "consent_privacy_at", "consent_directory", "consent_photos",
+        ]}),
+        (_("Travel and accommodation"), {"fields": [
+            ("arrival_date", "arrival_time", "arrival_flight", "arrival_airport"),
+            ("departure_date", "departure_time", "departure_flight", "departure_airport"),
+            "transfer_needed", "hotel_needed", "room_sharing", "hotel_name",
+            "needs_visa_letter", "visa_letter_issued_at", "visa_letter_reference",
+        ]}),
+        (_("Check-in"), {"fields": ["checked_in_at", "checked_in_by"]}),
+        (_("History"), {"fields": ["notices_sent", "audit_history", "created_at", "updated_at"]}),
+    ]
+
+    # -- list columns ---------------------------------------------------------------------------
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def display_name(self, obj: Participant) -> str:
+        return obj.full_name or obj.email
+
+    @admin.display(description=_("name on badge (Arabic)"), ordering="badge_name_ar")
+    def badge_name_ar_display(self, obj: Participant) -> str:
+        return format_html('<bdi dir="rtl" lang="ar">{}</bdi>', obj.badge_name_ar) if obj.badge_name_ar else "—"
+
+    @admin.display(description=_("delegation"), ordering="delegation__code")
+    def delegation_code(self, obj: Participant) -> str:
+        return obj.delegation.code if obj.delegation else "—"
+
+    @admin.display(description=_("checked in"), boolean=True, ordering="checked_in_at")
+    def checked_in(self, obj: Participant) -> bool:
+        return obj.checked_in_at is not None
+
+    # -- change page: audit trail, e-mails, passport data ----------------------------------------
+
+    @admin.display(description=_("audit log"))
+    def audit_history(self, obj: Participant) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        entries = (
+            AuditLog.objects.filter(content_type__app_label="registration", content_type__model="participant",
+                                    object_id=str(obj.pk))
+            .select_related("actor")
+            .order_by("-created_at", "-id")[:200]
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            (
+                (
+                    timezone.localtime(entry.created_at, obj.conference.tz).strftime("%Y-%m-%d %H:%M"),
+                    entry.actor.get_username() if entry.actor else "—",
+                    entry.action,
+                    Truncator(_format_changes(entry.changes)).chars(400),
+                )
+                for entry in entries
+            ),
+        )
+        if not rows:
+            return gettext("No entries.")
+        return format_html(
+            '<table class="audit-log"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            gettext("When"), gettext("Who"), gettext("Action"), gettext("Changes"), rows,
+        )
+
+    @admin.display(description=_("e-mails"))
+    def notices_sent(self, obj: Participant) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        notices = ParticipantNotice.objects.filter(participant=obj).order_by("-created_at")[:50]
+        rows = format_html_join(
+            "",
+            "<li>{} — {} {}</li>",
+            (
+                (
+                    notice.get_kind_display(),
+                    gettext("sent %(when)s") % {"when": timezone.localtime(notice.sent_at).strftime("%Y-%m-%d %H:%M")}
+                    if notice.sent_at else gettext("not sent"),
+                    f"({notice.last_error})" if notice.last_error else "",
+                )
+                for notice in notices
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "—"
+
+    def get_inlines(self, request, obj):
+        if obj is not None and may_see_travel_documents(request.user):
+            return [TravelDocumentInline]
+        return []
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if isinstance(inline, TravelDocumentInline) and obj is not None and request.method == "GET":
+                document = TravelDocument.objects.filter(participant=obj).only("pk").first()
+                if document is not None:
+                    audit_record(
+                        actor=request.user, action="traveldocument.view", target=obj, conference=obj.conference,
+                        changes={"via": "admin"},
+                    )
+            yield formset, inline
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is TravelDocument:
+            if not may_see_travel_documents(request.user):
+                raise PermissionDenied
+            changed = sorted({name for f in formset.forms if f.has_changed() for name in f.changed_data})
+            formset.save()
+            if changed:
+                participant = form.instance
+                audit_record(
+                    actor=request.user, action="traveldocument.update", target=participant,
+                    conference=participant.conference, changes={"fields": changed},  # names only, never values
+                )
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_model(self, request, obj: Participant, form, change):
+        model_fields = {f.name for f in Participant._meta.concrete_fields}
+        if change:
+            original = Participant.objects.select_related("conference").get(pk=obj.pk)
+            fields = {name: getattr(obj, name) for name in form.changed_data if name in model_fields}
+            try:
+                participant_update(original, actor=request.user, **fields)
+            except AccordError as exc:
+                raise PermissionDenied(str(exc)) from exc
+            return
+        values = {name: getattr(obj, name) for name in form.changed_data
+                  if name in model_fields and name not in {"conference", "email", "delegation", "category", "user"}}
+        created = participant_create(
+            obj.conference, email=obj.email, actor=request.user, delegation=obj.delegation,
+            category=obj.category, user=obj.user, **values,
+        )
+        obj.pk, obj.public_id = created.pk, created.public_id
+        obj._state.adding, obj._state.db = False, created._state.db
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class ValidatedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                email = cleaned.get("email")
+                conference = cleaned.get("conference") or getattr(self.instance, "conference", None)
+                delegation = cleaned.get("delegation")
+                if email:
+                    try:
+                        cleaned["email"] = normalize_email(email)
+                    except AccordError as exc:
+                        self.add_error("email", str(exc))
+                if conference and delegation and delegation.conference_id != conference.pk:
+                    self.add_error("delegation", gettext("The delegation belongs to another conference."))
+                if conference and cleaned.get("email"):
+                    clash = Participant.objects.filter(conference=conference, email__iexact=cleaned["email"])
+                    if self.instance.pk:
+                        clash = clash.exclude(pk=self.instance.pk)
+                    if clash.exists():
+                        self.add_error("email", gettext(
+                            "A participant with this e-mail address is already registered for this conference."))
+                return cleaned
+
+            def validate_unique(self):  # the service reports the per-conference uniqueness clearly
+                return None
+
+        ValidatedForm.__name__ = form.__name__
+        return ValidatedForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*PARTICIPANT_READONLY, "conference"] if obj is not None else PARTICIPANT_READONLY
+
+    # -- bulk actions -----------------------------------------------------------------------------
+
+    def _decision_action(self, request, queryset, *, verb: str, bulk, reason_required: bool, title):
+        if not request.user.has_perm("registration.change_participant"):
+            raise PermissionDenied
+        form = DecisionForm(request.POST if "apply" in request.POST else None, reason_required=reason_required)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                result = bulk(queryset.select_related("conference"), actor=request.user,
+                              reason=form.cleaned_data["reason"])
+            except AccordError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            if result.done:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d participant %(verb)s.", "%(count)d participants %(verb)s.",
+                             len(result.done)) % {"count": len(result.done), "verb": verb},
+                    messages.SUCCESS,
+                )
+            for participant, reason in result.skipped[:20]:
+                self.message_user(request, f"{participant}: {reason}", messages.WARNING)
+            if len(result.skipped) > 20:
+                self.message_user(request, gettext("%(count)d more skipped.") % {
+                    "count": len(result.skipped) - 20}, messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "participants": queryset.select_related("delegation")[:500],
+            "count": queryset.count(),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action": request.POST.get("action"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "query_string": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, "admin/registration/participant/decision.html", context)
+
+    @admin.action(description=_("Approve selected participants"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        return self._decision_action(request, queryset, verb=gettext("approved"), bulk=participants_approve,
+                                     reason_required=False, title=gettext("Approve participants"))
+
+    @admin.action(description=_("Reject selected participants (with a reason)"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._decision_action(request, queryset, verb=gettext("rejected"), bulk=participants_reject,
+                                     reason_required=True, title=gettext("Reject participants"))
+
+    @admin.action(description=_("Cancel selected registrations"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        return self._decision_action(request, queryset, verb=gettext("cancelled"), bulk=participants_cancel,
+                                     reason_required=False, title=gettext("Cancel registrations"))
+
+    @admin.action(description=_("Send an invitation to the selected (without account)"), permissions=["change"])
+    def invite_selected(self, request, queryset):
+        result = invitations_for_participants(queryset.select_related("conference", "delegation"),
+                                              inviter=request.user)
+        self.message_user(request, gettext("%(count)d invitations queued.") % {"count": len(result.created)},
+                          messages.SUCCESS)
+        for email, reason in result.skipped[:20]:
+            self.message_user(request, f"{email}: {reason}", messages.WARNING)
+
+    def _export(self, request, queryset, *, fmt: str) -> HttpResponse:
+        audit_record(actor=request.user, action="participant.export", conference=None,
+                     changes={"format": fmt, "count": queryset.count()})
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            response = HttpResponse(exports.participants_csv(queryset), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                exports.participants_xlsx(queryset),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="participants-{stamp}.{fmt}"'
+        return response
+
+    @admin.action(description=_("Export selected (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._export(request, queryset, fmt="csv")
+
+    @admin.action(description=_("Export selected (Excel)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self._export(request, queryset, fmt="xlsx")
+
+
+def _format_changes(changes) -> str:
+    if not changes:
+        return ""
+    parts = []
+    for key, value in changes.items():
+        if isinstance(value, dict) and set(value) == {"old", "new"}:
+            parts.append(f"{key}: {value['old']!s} → {value['new']!s}")
+        else:
+            parts.append(f"{key}: {value!s}")
+    return "; ".join(parts)
+
+
+# Invitations --------------------------------------------------------------------------------------
+
+
+class InvitationAddForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["conference", "delegation", "email", "first_name", "last_name", "category", "language",
+                  "as_focal_point"]
+
+    def clean(self):
+        cleaned = super().clean()
+        conference, delegation, email = cleaned.get("conference"), cleaned.get("delegation"), cleaned.get("email")
+        if email:
+            try:
+                cleaned["email"] = email = normalize_email(email)
+            except AccordError as exc:
+                self.add_error("email", str(exc))
+                email = None
+        if conference and delegation and delegation.conference_id != conference.pk:
+            self.add_error("delegation", gettext("The delegation belongs to another conference."))
+        if cleaned.get("as_focal_point") and not delegation:
+            self.add_error("delegation", gettext("A focal point must be invited for a delegation."))
+        if conference and email:
+            try:
+                invitation_check_available(conference, email)
+            except AccordError as exc:
+                self.add_error("email", str(exc))
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    conference = forms.ModelChoiceField(queryset=Conference.objects.all(), label=_("conference"))
+    file = forms.FileField(label=_("spreadsheet (.csv in UTF-8, or .xlsx)"),
+                           help_text=_("Columns: email, first_name, last_name, delegation (code), category, "
+                                       "language (ar, fr or en)."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(gettext("The file is too large."))
+        return upload
+
+
+IMPORT_CACHE_SECONDS = 3600
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    add_form = InvitationAddForm
+    list_display = [
+        "email", "name", "delegation_code", "category", "language", "as_focal_point", "status", "sent_at",
+        "opened_at", "used_at", "send_count", "error", "expires_at",
+    ]
+    list_filter = ["conference", "status", "language", "category", "as_focal_point", "delegation__kind",
+                   "delegation"]
+    search_fields = ["email", "first_name", "last_name", "delegation__code"]
+    list_select_related = ["delegation", "conference"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    actions = ["resend_invitations", "revoke_invitations"]
+    raw_id_fields = ["delegation"]
+    change_list_template = "admin/registration/invitation/change_list.html"
+
+    @admin.display(description=_("name"))
+    def name(self, obj: Invitation) -> str:
+        return " ".join(p for p in (obj.first_name, obj.last_name) if p) or "—"
+
+    @admin.display(description=_("delegation"), ordering="delegation__code")
+    def delegation_code(self, obj: Invitation) -> str:
+        return obj.delegation.code if obj.delegation else "—"
+
+    @admin.display(description=_("last sending error"))
+    def error(self, obj: Invitation) -> str:
+        return Truncator(obj.last_error).chars(80) if obj.last_error else ""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return list(InvitationAddForm.Meta.fields)
+        return [
+            "conference", "delegation", "email", "first_name", "last_name", "category", "language",
+            "as_focal_point", "status", "expires_at", "inviter", "participant", "sent_at", "opened_at", "used_at",
+            "revoked_at", "send_count", "attempts", "last_error", "created_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # invitations change only through resend/revoke
+        data = form.cleaned_data
+        try:
+            created = invitation_create(
+                data["conference"], email=data["email"], delegation=data.get("delegation"),
+                category=data["category"], language=data["language"], first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""), as_focal_point=data.get("as_focal_point", False),
+                inviter=request.user,
+            )
+        except AccordError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = created.pk
+        obj._state.adding, obj._state.db = False, created._state.db
+
+    def _bulk(self, request, queryset, service, done_message):
+        done = 0
+        for invitation in queryset:
+            try:
+                service(invitation, actor=request.user)
+                done += 1
+            except AccordError as exc:
+                self.message_user(request, f"{invitation.email}: {exc}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Resend selected invitations (new link)"), permissions=["change"])
+    def resend_invitations(self, request, queryset):
+        self._bulk(request, queryset, invitation_resend, gettext("%(count)d invitations queued for sending."))
+
+    @admin.action(description=_("Revoke selected invitations"), permissions=["change"])
+    def revoke_invitations(self, request, queryset):
+        self._bulk(request, queryset, invitation_revoke, gettext("%(count)d invitations revoked."))
+
+    # -- spreadsheet import -------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="registration_invitation_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload → dry-run report → confirm. The file waits in the cache, bound to the user, for an hour."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": gettext("Import invitations")}
+        if request.method == "POST" and "confirm" in request.POST:
+            key = request.POST.get("upload", "")
+            stored = cache.get(_import_cache_key(request, key)) if key.isalnum() else None
+            conference = Conference.objects.filter(pk=(stored or {}).get("conference")).first()
+            if not stored or conference is None:
+                self.message_user(request, gettext("The uploaded file has expired; upload it again."),
+                                  messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:registration_invitation_import"))
+            report = invitations_import(conference, base64.b64decode(stored["content"]), stored["filename"],
+                                        inviter=request.user, dry_run=False)
+            cache.delete(_import_cache_key(request, key))
+            if report.is_valid and report.created:
+                self.message_user(request, gettext("%(count)d invitations created; the e-mails are on their way.")
+                                  % {"count": report.created}, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:registration_invitation_changelist"))
+            context.update({"report": report, "conference": conference, "form": ImportUploadForm()})
+            return TemplateResponse(request, "admin/registration/invitation/import.html", context, status=400)
+
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            conference = form.cleaned_data["conference"]
+            report = invitations_check(conference, content, upload.name)
+            context.update({"report": report, "conference": conference})
+            if report.is_valid:
+                key = secrets.token_hex(16)
+                cache.set(_import_cache_key(request, key), {
+                    "content": base64.b64encode(content).decode(), "filename": upload.name,
+                    "conference": conference.pk,
+                }, IMPORT_CACHE_SECONDS)
+                context["upload"] = key
+            context["form"] = ImportUploadForm()
+            return TemplateResponse(request, "admin/registration/invitation/import.html", context,
+                                    status=200 if report.is_valid else 400)
+        context["form"] = form
+        return TemplateResponse(request, "admin/registration/invitation/import.html", context)
+
+
+def _import_cache_key(request: HttpRequest, key: str) -> str:
+    return f"invitation-import:{request.user.pk}:{key}"
+
+
+# Badges and check-in: read-mostly lists (the badge services own their writes) ------------------------
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    list_display = ["participant", "printed_count", "last_printed_at", "revoked_at", "created_at"]
+    list_select_related = ["participant"]
+    search_fields = ["participant__first_name", "participant__last_name", "participant__email",
+                     "participant__badge_name"]
+    list_filter = ["participant__conference", "revoked_at"]
+    readonly_fields = ["participant", "printed_count", "last_printed_at", "revoked_at", "cached_for", "created_at"]
+    exclude = ["token", "cached_pdf"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BadgePrint)
+class BadgePrintAdmin(admin.ModelAdmin):
+    list_display = ["badge", "printed_at", "printed_by", "is_reprint", "reason", "batch"]
+    list_select_related = ["badge__participant", "printed_by", "batch"]
+    list_filter = ["is_reprint"]
+    date_hierarchy = "printed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BadgeBatch)
+class BadgeBatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "conference", "delegation", "layout", "status", "done", "total", "created_at",
+                    "finished_at"]
+    list_select_related = ["conference", "delegation"]
+    list_filter = ["conference", "status"]
+    readonly_fields = ["conference", "requested_by", "delegation", "participant_ids", "layout", "status", "total",
+                       "done", "file", "error", "created_at", "finished_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "scanned_at", "participant", "result", "scanned_by", "device"]
+    list_select_related = ["participant", "scanned_by"]
+    list_filter = ["conference", "result"]
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
