@@ -96,9 +96,11 @@ def photo_process(data: bytes) -> bytes:
                 elif upright.mode != "RGB":
                     upright = upright.convert("RGB")
                 upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+                # A new image from the pixels alone: no info dict, so no EXIF, ICC profile or comment
+                # can be carried over into the saved file.
+                clean = Image.frombytes("RGB", upright.size, upright.tobytes())
                 out = io.BytesIO()
-                # No exif=, icc_profile= or comment: the new file carries no metadata.
-                upright.save(out, format="JPEG", quality=88, optimize=True)
+                clean.save(out, format="JPEG", quality=88, optimize=True)
     except AccordError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):

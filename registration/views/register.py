@@ -6,6 +6,8 @@ verified e-mail address. Passport data is never put into a page: the visa step s
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -60,7 +62,10 @@ def _own_participant(request: HttpRequest) -> Participant | None:
 
 
 def _step_form(participant: Participant, step: int, data=None, files=None):
+    """The form of ``step``. Model forms get a copy of the participant: validating a model form writes the
+    cleaned values into its instance, and the service must see the old values to record what changed."""
     conference = participant.conference
+    participant = copy.copy(participant)
     if step == 1:
         return PersonalDetailsForm(data, instance=participant)
     if step == 2:
@@ -179,9 +184,6 @@ def register_step(request: HttpRequest, step: int) -> HttpResponse:
                     # The preferred language applies from now on (the switcher can still change it).
                     set_language_cookie(response, participant.preferred_language)
                 return response
-        else:
-            # An invalid POST changes nothing.
-            participant.refresh_from_db()
     context = {
         "participant": participant,
         "conference": participant.conference,
