@@ -350,3 +350,6 @@ class RevokedBadgeToken(models.Model):
     class Meta:
         verbose_name = _("revoked badge token")
         verbose_name_plural = _("revoked badge tokens")
+
+    def __str__(self) -> str:
+        return f"{self.badge} ({self.revoked_at:%Y-%m-%d})" if self.revoked_at else str(self.badge)

@@ -1,0 +1,93 @@
+#!/usr/bin/env python
+"""Badge rendering speed: the fast path (chunks in two processes, merged) against a naive one-PDF-per-badge render.
+
+    python bench/badges.py            # 50, 200 and 500 badges
+    python bench/badges.py --quick    # 10 and 20 badges (CI smoke test)
+
+Uses fictitious, unsaved badge data (the pure renderer takes plain dicts), so no database is touched.
+Targets (issue 5): 500 badges in at most 6 s on a 2-core machine, at least 5x the naive render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import translation  # noqa: E402
+
+from conference.models import Conference  # noqa: E402
+from registration.enums import ParticipantCategory  # noqa: E402
+from registration.models import Badge  # noqa: E402
+from registration.services import badges  # noqa: E402
+
+GIVEN = ["Amina", "Jean", "Fatima", "Carlos", "Olena", "Kwame", "Mei", "Youssef", "Ingrid", "Rahul", "Aïcha"]
+FAMILY = ["Haddad", "Dupont", "El-Sayed", "Rodríguez Villanueva", "Kowalczyk", "Mensah", "Nakamura", "Ben Ali"]
+ARABIC = ["أمينة حداد", "يوسف بن علي", "فاطمة السيد", "محمد عبد الله", ""]
+COUNTRIES = ["eg", "fr", "ng", "jo", "ma", "de", "br", "in", "ua", "tn"]
+
+
+def fictitious(n: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    conference = Conference(
+        slug="bench", name="Inter-regional Conference on Trafficking in Persons and Smuggling of Migrants",
+        name_ar="المؤتمر الأقاليمي بشأن الاتجار بالأشخاص وتهريب المهاجرين", short_name="Bench",
+        start_date=datetime.date(2023, 7, 10), end_date=datetime.date(2023, 7, 13), city="Sharm El Sheikh",
+        city_ar="شرم الشيخ",
+    )
+    categories = [value for value, _label in ParticipantCategory.choices]
+    items = []
+    for i in range(n):
+        language = rng.choice(["en", "fr", "ar"])
+        name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+        name_ar = rng.choice(ARABIC)
+        with translation.override(language):
+            items.append({
+                "format": "a6", "lang": language, "dir": "rtl" if language == "ar" else "ltr",
+                "conference_name": conference.localized_name(language), "dates": badges._dates(conference),
+                "city": conference.localized_city(language), "name": name,
+                "name_class": badges._size_class(name, badges._NAME_SIZES), "name_ar": name_ar,
+                "name_ar_class": badges._size_class(name_ar, badges._NAME_AR_SIZES),
+                "delegation": f"Delegation {i % 40}", "flag": f"pdf/flags/{rng.choice(COUNTRIES)}.png",
+                "category": categories[i % len(categories)],
+                "category_label": str(ParticipantCategory(categories[i % len(categories)]).label),
+                "code": badges.badge_code(Badge(token=badges.new_token())), "photo_path": "",
+            })
+    return items
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sets (10 and 20) for a CI smoke test")
+    args = parser.parse_args()
+    sizes = [10, 20] if args.quick else [50, 200, 500]
+    badges.render_badges(fictitious(3), processes=1)  # warm-up: fonts, templates, stylesheets
+    print(f"{'badges':>7} {'fast s':>8} {'fast badges/s':>14} {'naive s':>8} {'naive badges/s':>15} {'ratio':>6}")
+    for n in sizes:
+        items = fictitious(n, seed=n)
+        start = time.perf_counter()
+        content = badges.render_badges(items)
+        fast = time.perf_counter() - start
+        start = time.perf_counter()
+        naive_parts = badges.render_badges_naive(items)
+        naive = time.perf_counter() - start
+        assert content.startswith(b"%PDF") and len(naive_parts) == n
+        print(f"{n:>7} {fast:>8.2f} {n / fast:>14.1f} {naive:>8.2f} {n / naive:>15.1f} {naive / fast:>6.1f}")
+    print("ratio = naive time / fast time; fast = one document per chunk, 2 processes, merged with pypdf")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

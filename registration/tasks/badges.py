@@ -1,0 +1,28 @@
+"""Badge tasks: thin, ids in, one service call each; idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from ..models import BadgeBatch, Participant
+from ..services.badges import badge_batch_run, badge_prerender
+
+
+@shared_task(name="registration.badge_prerender", soft_time_limit=60, time_limit=90)
+def badge_prerender_task(*, participant_id: int) -> bool:
+    """Pre-render one participant's single-badge PDF for the desk (nothing to do if it is current)."""
+    participant = (
+        Participant.objects.select_related("conference", "delegation", "badge").filter(pk=participant_id).first()
+    )
+    if participant is None:
+        return False
+    return badge_prerender(participant) is not None
+
+
+@shared_task(name="registration.badge_batch", soft_time_limit=1500, time_limit=1800)
+def badge_batch_task(*, batch_id: int) -> str:
+    """Render a badge batch; a batch already done or running elsewhere is left alone."""
+    batch = BadgeBatch.objects.select_related("conference", "delegation", "requested_by").filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    return badge_batch_run(batch).status

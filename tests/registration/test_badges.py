@@ -1,0 +1,280 @@
+"""Badges: rendering (pages, names, Arabic, QR), the desk's cached single badge, reprints, batches."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from PIL import Image
+
+from conference.services import AccordError
+from registration.enums import BatchStatus, ParticipantStatus
+from registration.models import Badge, BadgeBatch, BadgePrint
+from registration.services import badges as badge_services
+from registration.services.badges import (
+    badge_batch_run,
+    badge_batch_start,
+    badge_code,
+    badge_data,
+    badge_ensure,
+    badge_pdf_for_desk,
+    badge_prerender,
+    badge_revoke,
+    render_badges,
+    token_from_code,
+)
+from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def pages_text(content: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
+
+
+def approved(**kwargs):
+    participant = ParticipantFactory(status=ParticipantStatus.APPROVED, **kwargs)
+    badge_ensure(participant)
+    return participant
+
+
+def decode_qr(content: bytes, tmp_path: Path, page: int = 1) -> list[str]:
+    pdf_path = tmp_path / "badge.pdf"
+    pdf_path.write_bytes(content)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), str(pdf_path), str(tmp_path / "page")],
+        check=True,
+    )
+    png = sorted(tmp_path.glob("page*.png"))[0]
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_render_badges_one_page_per_badge_with_names():
+    conference = ConferenceFactory(name="Inter-regional Conference on Trafficking in Persons")
+    people = [
+        approved(conference=conference, first_name="Amina", last_name="Haddad", badge_name_ar="أمينة حداد"),
+        approved(conference=conference, first_name="Jean", last_name="Dupont", preferred_language="fr"),
+        approved(conference=conference, first_name="Li", last_name="Wei", category="speaker"),
+    ]
+
+    content = render_badges(people)
+
+    texts = pages_text(content)
+    assert len(texts) == 3
+    assert "Amina Haddad" in texts[0]
+    assert "أمينة حداد" in texts[0].splitlines()
+    assert "Jean Dupont" in texts[1]
+    assert "juillet" in texts[1] and "Égypte" in texts[1]  # dates and country in the participant's language
+    assert "SPEAKER" in texts[2]  # the colour band's legend (upper case by CSS)
+    assert all("Inter-regional Conference" in text for text in texts)
+
+
+def test_render_badges_html_in_names_prints_as_text():
+    name = '<img src="file:///etc/passwd"> url(http://127.0.0.1:9/x)'
+    person = approved(badge_name=name)
+
+    content = render_badges([person])
+
+    assert name in pages_text(content)[0]
+    assert b"root:x" not in content
+    assert pypdf.PdfReader(io.BytesIO(content)).attachments == {}
+
+
+def test_render_badges_qr_decodes_to_signed_token(tmp_path):
+    if not shutil.which("zbarimg") or not shutil.which("pdftoppm"):
+        pytest.fail("zbar-tools and poppler-utils are required (apt-get install zbar-tools poppler-utils)")
+    person = approved()
+    badge = Badge.objects.get(participant=person)
+
+    decoded = decode_qr(render_badges([person]), tmp_path)
+
+    assert decoded == [badge_code(badge)]
+    assert token_from_code(decoded[0]) == badge.token
+    assert decoded[0].split(":")[0] == badge.token  # random token + signature: no id, no personal data
+    assert len(badge.token) >= 40 and person.email not in decoded[0] and person.public_id not in decoded[0]
+
+
+def test_render_badges_cr80_and_sheet_layouts():
+    conference = ConferenceFactory(badge_format="cr80")
+    people = [approved(conference=conference) for _ in range(3)]
+    single = pypdf.PdfReader(io.BytesIO(render_badges(people)))
+    box = single.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4, 1), round(float(box.height) / 72 * 25.4, 1)) == (85.6, 54.0)
+
+    a6 = [approved() for _ in range(5)]
+    sheet = pypdf.PdfReader(io.BytesIO(render_badges(a6, layout="sheet")))
+    assert len(sheet.pages) == 2  # four A6 on each A4
+    box = sheet.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+
+
+def test_render_badges_long_name_shrinks():
+    short = badge_data(approved(badge_name="Ana Li"))
+    long = badge_data(approved(badge_name="Maria-Fernanda de los Ángeles Rodríguez-Villanueva y Castellanos"))
+    assert short["name_class"] == "size-xl"
+    assert long["name_class"] == "size-xs"
+
+
+def test_render_badges_photo_embedded_as_data_uri(tmp_path):
+    person = approved()
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), (10, 120, 200)).save(buffer, "JPEG")
+    person.photo.save("x.jpg", ContentFile(buffer.getvalue()), save=True)
+
+    data = badge_data(person)
+    html = badge_services.render_badges_html([data])
+
+    assert "data:image/jpeg;base64," in html
+    assert "file:" not in html
+    reader = pypdf.PdfReader(io.BytesIO(render_badges([data])))
+    assert len(reader.pages[0].images) == 3  # photo, flag, QR
+
+
+def test_render_badges_parallel_chunks_keep_order():
+    conference = ConferenceFactory()
+    people = [approved(conference=conference, badge_name=f"Person {i:03d}") for i in range(45)]
+    data = [badge_data(p) for p in people]
+
+    content = render_badges(data, processes=2, chunk_size=10)
+
+    texts = pages_text(content)
+    assert len(texts) == 45
+    assert [f"Person {i:03d}" in text for i, text in enumerate(texts)] == [True] * 45
+
+
+def test_badge_ensure_non_approved_refused():
+    person = ParticipantFactory(status=ParticipantStatus.SUBMITTED)
+    with pytest.raises(AccordError):
+        badge_ensure(person)
+    with pytest.raises(AccordError):
+        badge_pdf_for_desk(person, actor=StaffFactory())
+    assert not Badge.objects.filter(participant=person).exists()
+
+
+def test_badge_pdf_for_desk_prints_then_reprint_needs_reason():
+    staff = StaffFactory()
+    person = approved(badge_name="Desk Person")
+
+    first = badge_pdf_for_desk(person, actor=staff)
+    assert "Desk Person" in pages_text(first)[0]
+    with pytest.raises(AccordError):
+        badge_pdf_for_desk(person, actor=staff)
+    badge_pdf_for_desk(person, actor=staff, reprint_reason="Coffee spilled")
+
+    badge = Badge.objects.get(participant=person)
+    assert badge.printed_count == 2
+    prints = list(BadgePrint.objects.filter(badge=badge).order_by("printed_at"))
+    assert [(p.is_reprint, p.reason, p.printed_by) for p in prints] == [(False, "", staff), (True, "Coffee spilled", staff)]
+
+
+def test_badge_prerender_cache_follows_changes():
+    person = approved(badge_name="Before")
+    badge = badge_prerender(person)
+    first_name, fingerprint = badge.cached_pdf.name, badge.cached_for
+    assert badge_prerender(person).cached_pdf.name == first_name  # unchanged data: the cache is reused
+
+    person.badge_name = "After"
+    person.save()
+    badge = badge_prerender(person)
+
+    assert badge.cached_for != fingerprint
+    with badge.cached_pdf.open("rb") as handle:
+        assert "After" in pages_text(handle.read())[0]
+
+
+def test_badge_prerender_task_queued_on_revoke(django_capture_on_commit_callbacks):
+    staff = StaffFactory()
+    person = approved()
+    old_token = Badge.objects.get(participant=person).token
+
+    with django_capture_on_commit_callbacks(execute=True):
+        badge = badge_revoke(person, actor=staff, reason="lost")
+
+    badge.refresh_from_db()
+    assert badge.token != old_token
+    assert badge.cached_for and badge.cached_pdf  # re-rendered by the task after commit
+    assert badge.revoked_tokens.get().token == old_token
+
+
+def test_badge_batch_stores_file_and_prints(django_capture_on_commit_callbacks):
+    staff = StaffFactory()
+    conference = ConferenceFactory()
+    delegation = DelegationFactory(conference=conference, code="EGY")
+    people = [approved(conference=conference, delegation=delegation) for _ in range(3)]
+    approved(conference=conference)  # another delegation
+    ParticipantFactory(conference=conference, delegation=delegation, status=ParticipantStatus.CANCELLED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = badge_batch_start(conference, actor=staff, delegation=delegation)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.done, batch.requested_by) == (BatchStatus.DONE, 3, 3, staff)
+    assert batch.finished_at is not None
+    with batch.file.open("rb") as handle:
+        assert len(pypdf.PdfReader(handle).pages) == 3
+    assert sorted(BadgePrint.objects.filter(batch=batch).values_list("badge__participant", flat=True)) == sorted(
+        p.pk for p in people
+    )
+
+
+def test_badge_batch_selection_with_non_approved_refused():
+    staff = StaffFactory()
+    conference = ConferenceFactory()
+    ok = approved(conference=conference)
+    rejected = ParticipantFactory(conference=conference, status=ParticipantStatus.REJECTED)
+
+    with pytest.raises(AccordError):
+        badge_batch_start(conference, actor=staff, participant_ids=[ok.pk, rejected.pk])
+    assert BadgeBatch.objects.count() == 0
+
+
+def test_badge_batch_failure_is_rerunnable(monkeypatch):
+    staff = StaffFactory()
+    conference = ConferenceFactory()
+    approved(conference=conference)
+    batch = BadgeBatch.objects.create(conference=conference, requested_by=staff, total=1)
+
+    def broken(*args, **kwargs):  # the renderer is outside the batch logic under test: a crash in WeasyPrint
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(badge_services, "render_badges", broken)
+    batch = badge_batch_run(batch)
+    assert (batch.status, batch.error, bool(batch.file)) == (BatchStatus.FAILED, "renderer crashed", False)
+    assert BadgePrint.objects.count() == 0
+
+    monkeypatch.undo()
+    batch = badge_batch_run(batch)
+    assert batch.status == BatchStatus.DONE and batch.file
+
+
+def test_render_badges_command_writes_pdf(tmp_path):
+    conference = ConferenceFactory(slug="cmdconf")
+    delegation = DelegationFactory(conference=conference, code="FRA", country="FR")
+    approved(conference=conference, delegation=delegation, badge_name="Command Person")
+    approved(conference=conference)
+    out = tmp_path / "badges.pdf"
+
+    call_command("render_badges", "--out", str(out), "--conference", "cmdconf", "--delegation", "FRA")
+
+    texts = pages_text(out.read_bytes())
+    assert len(texts) == 1 and "Command Person" in texts[0]
+
+
+def test_bench_quick_runs():
+    result = subprocess.run(
+        [sys.executable, str(BASE_DIR / "bench" / "badges.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, cwd=BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "ACCORD_VAR_DIR": str(BASE_DIR / "var" / "bench")},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "badges/s" in result.stdout
+    assert "ratio" in result.stdout
