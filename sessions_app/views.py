@@ -272,7 +272,10 @@ def agenda_pdf(request: HttpRequest, language: str) -> HttpResponse:
             handle = None
         if handle is not None:
             response = FileResponse(
-                handle, content_type="application/pdf", filename=f"agenda-{conference.slug}-{language}.pdf"
+                handle,
+                content_type="application/pdf",
+                as_attachment=True,
+                filename=f"agenda-{conference.slug}-{language}.pdf",
             )
             response["Cache-Control"] = "no-cache"
             return response
