@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conference.models import AuditLog, Conference, Delegation
 from conference.services import audit_record
+from registration.models import Participant
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
@@ -202,3 +204,15 @@ def test_dashboard_staff_only(client):
 
 def test_dashboard_missing_conference_is_404(staff_client):
     assert staff_client.get("/admin/conference/conference/999999/dashboard/").status_code == 404
+
+
+def test_delegation_change_page_queries_constant_with_one_and_many_members(staff_client):
+    one = ParticipantFactory().delegation
+    few, _ = _count_queries(staff_client, f"/admin/conference/delegation/{one.pk}/change/")
+    many_delegation = DelegationFactory()
+    for _ in range(25):
+        ParticipantFactory(conference=many_delegation.conference, delegation=many_delegation)
+    many, response = _count_queries(staff_client, f"/admin/conference/delegation/{many_delegation.pk}/change/")
+    links = response.content.decode().count('class="inlineviewlink"')
+    assert links == (25 if admin.site.is_registered(Participant) else 0)
+    assert few == many
