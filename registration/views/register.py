@@ -32,7 +32,7 @@ from ..forms import (
     set_language_cookie,
 )
 from ..models import Participant
-from ..permissions import get_own_participant, may_edit_step, registration_open
+from ..permissions import focal_delegations, get_own_participant, may_edit_step, registration_open
 from ..services.forms import (
     STEP_COUNT,
     has_travel_document,
@@ -141,8 +141,13 @@ def _steps_context(participant: Participant) -> list[dict]:
 def register_status(request: HttpRequest) -> HttpResponse:
     participant = _own_participant(request)
     if participant is None:
-        return render(request, "registration/register_none.html", {"conference": current_conference()})
+        return render(
+            request,
+            "registration/register_none.html",
+            {"conference": current_conference(), "managed": list(focal_delegations(request.user))},
+        )
     context = {
+        "managed": list(focal_delegations(request.user)),
         "participant": participant,
         "conference": participant.conference,
         "steps": _steps_context(participant),
