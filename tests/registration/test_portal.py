@@ -345,3 +345,21 @@ def test_focal_point_reject_needs_reason(client, focal, conference):
     client.post(url, {"decision": "reject", "reason": "Not a delegate"})
     member.refresh_from_db()
     assert (member.status, member.status_reason) == (ParticipantStatus.REJECTED, "Not a delegate")
+
+
+def test_portal_delegation_list_query_count_constant(client, conference):
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("registration:delegations")
+    for code in ("AAA", "BBB"):
+        DelegationFactory(conference=conference, code=code).focal_points.add(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    assert len(response.context["delegations"]) == 2
+    for index in range(10):
+        DelegationFactory(conference=ConferenceFactory(), code=f"M{index}", country="FR").focal_points.add(user)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["delegations"]) == 12
+    assert len(few) == len(many)

@@ -82,6 +82,10 @@ def test_register_steps_save_progress_and_submit(client, participant, mailoutbox
     participant.refresh_from_db()
     assert (participant.form_step, participant.first_name, participant.badge_name_ar) == (1, "Amina", "أمينة حداد")
     assert participant.languages_spoken == ["ar", "fr"]
+    entry = AuditLog.objects.get(action="participant.update", object_id=str(participant.pk))
+    assert entry.actor == participant.user
+    assert entry.changes["first_name"] == {"old": "", "new": "Amina"}
+    assert entry.changes["phone"] == {"old": "(changed)", "new": "(changed)"}
     # Saving step 1 stores the preferred language and sets the language cookie.
     assert participant.preferred_language == "fr"
     assert response.cookies["accord_language"].value == "fr"
