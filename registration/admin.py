@@ -120,8 +120,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     raw_id_fields = ["delegation"]
     readonly_fields = PARTICIPANT_READONLY
-    actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected", "export_csv",
-               "export_xlsx"]
+    actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected",
+               "invite_selected_as_focal_points", "export_csv", "export_xlsx"]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
         (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
@@ -356,8 +356,15 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send an invitation to the selected (without account)"), permissions=["change"])
     def invite_selected(self, request, queryset):
+        self._invite(request, queryset, as_focal_point=False)
+
+    @admin.action(description=_("Invite the selected as focal points of their delegations"), permissions=["change"])
+    def invite_selected_as_focal_points(self, request, queryset):
+        self._invite(request, queryset.filter(delegation__isnull=False), as_focal_point=True)
+
+    def _invite(self, request, queryset, *, as_focal_point: bool):
         result = invitations_for_participants(queryset.select_related("conference", "delegation"),
-                                              inviter=request.user)
+                                              inviter=request.user, as_focal_point=as_focal_point)
         self.message_user(request, gettext("%(count)d invitations queued.") % {"count": len(result.created)},
                           messages.SUCCESS)
         for email, reason in result.skipped[:20]:

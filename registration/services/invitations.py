@@ -445,6 +445,10 @@ def invitation_signup(invitation: Invitation, *, password: str):
     user_model = get_user_model()
     email = invitation.email
     with transaction.atomic():
+        # Lock the invitation first: a double click or a second tab waits here, then finds it used.
+        locked = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+        if locked.status == InvitationStatus.USED or locked.used_at is not None:
+            raise InvitationRefused("used")
         if (
             user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
             or EmailAddress.objects.filter(email__iexact=email).exists()

@@ -287,3 +287,17 @@ def _participant_ct():
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(Participant).pk
+
+
+def test_participant_admin_invite_as_focal_point_action(admin_client, django_capture_on_commit_callbacks,
+                                                        mailoutbox):
+    head = ParticipantFactory(category="head", user=None, preferred_language="ar")
+    with_account = ParticipantFactory(conference=head.conference, user=UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(CHANGELIST, {"action": "invite_selected_as_focal_points",
+                                       "_selected_action": [head.pk, with_account.pk]})
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.as_focal_point, invitation.delegation, invitation.language) == (
+        head.email, True, head.delegation, "ar")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [head.email]

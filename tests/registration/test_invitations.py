@@ -387,3 +387,38 @@ def test_invitations_for_delegations_invites_members_without_account(conference,
     assert len(result.skipped) == 1
     assert len(mailoutbox) == 3
     assert sorted(m.extra_headers["Content-Language"] for m in mailoutbox) == ["ar", "ar", "en"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_signup_double_submit_creates_one_account(settings):
+    """Two requests with the same link at the same moment (double click, two tabs) on PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    from registration.services.invitations import invitation_signup
+
+    conference = ConferenceFactory(slug="sharm2023")
+    delegation = DelegationFactory(conference=conference)
+    invitation = invitation_create(conference, email="double@example.org", delegation=delegation)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait(timeout=5)
+            invitation_signup(Invitation.objects.get(pk=invitation.pk), password=PASSWORD)
+            outcomes.append("created")
+        except AccordError as exc:
+            outcomes.append(getattr(exc, "reason", "error"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(outcomes) == ["created", "used"]
+    assert get_user_model().objects.filter(email="double@example.org").count() == 1
+    assert Participant.objects.filter(email="double@example.org").count() == 1
