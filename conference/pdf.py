@@ -45,6 +45,7 @@ HARFBUZZ_SUBSET_MESSAGE = (
 ALLOWED_DATA_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
 #: Stylesheet included in every render (relative to the static directory).
 FONTS_CSS = "pdf/fonts.css"
+MINIMAL_UA_CSS = "pdf/ua-minimal.css"
 
 _lock = threading.Lock()
 _font_config = None
@@ -213,17 +214,40 @@ def stylesheet(relative: str):
     return css
 
 
-def render_document(html: str, *, stylesheets: list[str] | None = None, fetcher=None):
+def _html_class(minimal_ua: bool):
+    from weasyprint import HTML
+
+    if not minimal_ua:
+        return HTML
+    global _minimal_html_cls
+    if _minimal_html_cls is None:
+
+        class MinimalUAHTML(HTML):
+            """HTML with our small user-agent stylesheet (``static/pdf/ua-minimal.css``): faster cascades."""
+
+            def _ua_stylesheets(self, forms=False):
+                return [stylesheet(MINIMAL_UA_CSS)]
+
+        _minimal_html_cls = MinimalUAHTML
+    return _minimal_html_cls
+
+
+_minimal_html_cls = None
+
+
+def render_document(
+    html: str, *, stylesheets: list[str] | None = None, fetcher=None, minimal_ua: bool = False
+):
     """Lay out ``html`` into a :class:`weasyprint.Document` (pages can be merged into a batch).
 
     ``stylesheets`` are paths inside our static directories (e.g. ``"pdf/badge.css"``); ``static/pdf/fonts.css``
-    always comes first. ``fetcher`` is a :func:`url_fetcher` (a new one when omitted).
+    always comes first. ``fetcher`` is a :func:`url_fetcher` (a new one when omitted). ``minimal_ua`` replaces
+    WeasyPrint's HTML5 user-agent stylesheet with ``static/pdf/ua-minimal.css`` (about 25% faster for markup
+    we fully control, such as badges; it styles only div/p/img/span-like elements).
     """
-    from weasyprint import HTML
-
     config = font_config()
     sheets = [stylesheet(FONTS_CSS)] + [stylesheet(name) for name in (stylesheets or []) if name != FONTS_CSS]
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or url_fetcher()).render(
+    document = _html_class(minimal_ua)(string=html, base_url=base_url(), url_fetcher=fetcher or url_fetcher()).render(
         stylesheets=sheets, font_config=config
     )
     # Never embed files in our PDFs, whatever the markup says.

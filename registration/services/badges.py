@@ -209,7 +209,9 @@ def render_badges_document(items: Sequence[dict], *, layout: str = "single", bad
     """One laid-out WeasyPrint document for ``items`` (see :func:`render_badges`)."""
     from conference.pdf import render_document
 
-    return render_document(render_badges_html(items, layout=layout, badge_format=badge_format), stylesheets=STYLESHEETS)
+    return render_document(
+        render_badges_html(items, layout=layout, badge_format=badge_format), stylesheets=STYLESHEETS, minimal_ua=True
+    )
 
 
 def _render_chunk(args: tuple[list[dict], str, str | None]) -> bytes:
@@ -264,6 +266,8 @@ def render_badges(
     if not data:
         raise ValueError("no badges to render")
     badge_format = badge_format or data[0]["format"]
+    if processes > 1 and len(data) >= PARALLEL_THRESHOLD:  # at least one chunk per process
+        chunk_size = min(chunk_size, -(-len(data) // processes))
     chunks = _chunks(data, chunk_size, layout, badge_format)
     jobs = [(chunk, layout, badge_format) for chunk in chunks]
     parts: list[bytes] = []
@@ -297,8 +301,32 @@ def render_badges(
 
 
 def render_badges_naive(items: Sequence[dict]) -> list[bytes]:
-    """One PDF per badge, in-process: the baseline ``bench/badges.py`` compares the fast path with."""
-    return [_render_chunk(([item], "single", None)) for item in items]
+    """The baseline of ``bench/badges.py``: one PDF per badge, as a straightforward view would write it.
+
+    Per badge: ``HTML(string=...).write_pdf()`` with the stylesheets parsed again and a new
+    ``FontConfiguration``, WeasyPrint's default user-agent stylesheet, in one process (still with our safe
+    fetcher). The same HTML as the fast path.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from conference.pdf import FONTS_CSS, base_url, ensure_harfbuzz_subset, static_path, url_fetcher
+
+    ensure_harfbuzz_subset()
+    parts = []
+    for item in items:
+        config = FontConfiguration()
+        fetcher = url_fetcher()
+        sheets = [
+            CSS(string=static_path(name).read_text(), base_url=static_path(name).as_uri(), url_fetcher=fetcher,
+                font_config=config)
+            for name in [FONTS_CSS, *STYLESHEETS]
+        ]
+        html = render_badges_html([item])
+        parts.append(
+            HTML(string=html, base_url=base_url(), url_fetcher=fetcher).write_pdf(stylesheets=sheets, font_config=config)
+        )
+    return parts
 
 
 # --- writes --------------------------------------------------------------------------------------
