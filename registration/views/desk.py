@@ -1,0 +1,237 @@
+"""The on-site desk (staff only): search, print and reprint badges, batches, check-in scans, arrivals."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conference.models import Delegation
+from conference.selectors import current_conference
+from conference.services import AccordError
+
+from ..enums import BatchStatus
+from ..selectors_desk import (
+    arrivals,
+    badge_prints,
+    conference_batches,
+    desk_search,
+    get_batch_for,
+    get_desk_participant,
+)
+from ..services.badges import badge_batch_start, badge_pdf_for_desk, badge_revoke
+from ..services.checkin import attendance_scan, checkin_scan
+
+
+def staff_required(view=None, *, api: bool | str = False):
+    """Staff only: anonymous users go to the login page (JSON endpoints answer 403), others get 404.
+
+    ``api=True``: a JSON endpoint; ``api="post"``: a page whose POST is a JSON endpoint.
+    """
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                if api is True or (api == "post" and request.method == "POST"):
+                    return JsonResponse({"error": _("Log in again.")}, status=403)
+                return redirect_to_login(request.get_full_path())
+            if not user.is_staff:
+                raise Http404
+            conference = current_conference()
+            if conference is None:
+                raise Http404
+            return func(request, conference, *args, **kwargs)
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+@staff_required
+def desk_home(request, conference):
+    query = request.GET.get("q", "").strip()
+    results = list(desk_search(conference, query)[:50]) if query else []
+    return render(request, "registration/desk/search.html", {"conference": conference, "query": query, "results": results})
+
+
+@staff_required
+def desk_participant(request, conference, public_id: str):
+    participant = get_desk_participant(conference, public_id)
+    return render(
+        request,
+        "registration/desk/participant.html",
+        {"conference": conference, "participant": participant, "prints": badge_prints(participant)[:50]},
+    )
+
+
+@staff_required
+@require_POST
+def desk_print(request, conference, public_id: str):
+    """Print (or reprint, with a reason) one badge: the PDF comes back inline, ready for the printer."""
+    participant = get_desk_participant(conference, public_id)
+    reason = request.POST.get("reason", "").strip()[:300]
+    try:
+        if request.POST.get("revoke") and reason:
+            badge_revoke(participant, actor=request.user, reason=reason)
+            participant = get_desk_participant(conference, public_id)
+        content = badge_pdf_for_desk(participant, actor=request.user, reprint_reason=reason or None)
+    except AccordError as exc:
+        messages.error(request, str(exc))
+        return redirect("registration:desk_participant", public_id=public_id)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badge-{participant.public_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
+def desk_photo(request, conference, public_id: str):
+    """The participant's photo, for staff only (never a public media URL)."""
+    participant = get_desk_participant(conference, public_id)
+    if not participant.photo:
+        raise Http404
+    try:
+        handle = participant.photo.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _scan_payload(request) -> tuple[str, str, datetime.datetime | None, str]:
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("invalid JSON") from exc
+    if not isinstance(payload, dict):
+        raise ValueError("invalid JSON")
+    code = str(payload.get("code", ""))[:300]
+    client_id = str(payload.get("client_id", ""))
+    scanned_at = parse_datetime(str(payload.get("scanned_at", ""))) if payload.get("scanned_at") else None
+    device = str(payload.get("device", ""))[:60]
+    return code, client_id, scanned_at, device
+
+
+@staff_required(api="post")
+@require_http_methods(["GET", "POST"])
+def desk_scan(request, conference):
+    """GET: the scan page (USB scanner input, camera, offline queue). POST: the JSON scan API."""
+    if request.method == "GET":
+        return render(
+            request,
+            "registration/desk/scan.html",
+            {"conference": conference, "scan_url": reverse("registration:desk_scan"), "scope": "desk",
+             "title": _("Check-in")},
+        )
+    try:
+        code, client_id, scanned_at, device = _scan_payload(request)
+        outcome = checkin_scan(
+            conference, code=code, client_id=client_id, scanned_at=scanned_at, actor=request.user, device=device
+        )
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(outcome.as_json())
+
+
+@staff_required(api="post")
+@require_http_methods(["GET", "POST"])
+def desk_session_scan(request, conference, session_id: int):
+    """Attendance at a room's door: same page and API as the check-in, for one session."""
+    from sessions_app.models import Session
+
+    session = Session.objects.filter(conference=conference, pk=session_id).select_related("room").first()
+    if session is None:
+        raise Http404
+    if request.method == "GET":
+        return render(
+            request,
+            "registration/desk/scan.html",
+            {"conference": conference, "session": session, "scope": f"session-{session.pk}",
+             "scan_url": reverse("registration:desk_session_scan", args=[session.pk]), "title": session.title},
+        )
+    try:
+        code, client_id, scanned_at, _device = _scan_payload(request)
+        outcome = attendance_scan(session, code=code, client_id=client_id, scanned_at=scanned_at, actor=request.user)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(outcome.as_json())
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def desk_batches(request, conference):
+    """Start a batch (all approved participants, or one delegation) and list the batches with progress."""
+    delegations = Delegation.objects.filter(conference=conference).order_by("code")
+    if request.method == "POST":
+        code = request.POST.get("delegation", "").strip()
+        delegation = delegations.filter(code=code).first() if code else None
+        if code and delegation is None:
+            messages.error(request, _("Unknown delegation."))
+            return redirect("registration:desk_batches")
+        try:
+            batch = badge_batch_start(
+                conference, actor=request.user, delegation=delegation, layout=request.POST.get("layout", "single")
+            )
+        except AccordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Batch started: %(count)s badges.") % {"count": batch.total})
+        return redirect("registration:desk_batches")
+    return render(
+        request,
+        "registration/desk/batches.html",
+        {"conference": conference, "delegations": delegations, "batches": conference_batches(conference)[:30]},
+    )
+
+
+@staff_required(api=True)
+def desk_batch_status(request, conference, batch_id: int):
+    batch = get_batch_for(conference, batch_id)
+    return JsonResponse(
+        {
+            "id": batch.pk,
+            "status": batch.status,
+            "status_label": batch.get_status_display(),
+            "done": batch.done,
+            "total": batch.total,
+            "error": batch.error if batch.status == BatchStatus.FAILED else "",
+            "download": reverse("registration:desk_batch_download", args=[batch.pk])
+            if batch.status == BatchStatus.DONE
+            else "",
+        }
+    )
+
+
+@staff_required
+def desk_batch_download(request, conference, batch_id: int):
+    batch = get_batch_for(conference, batch_id)
+    if batch.status != BatchStatus.DONE or not batch.file:
+        raise Http404
+    try:
+        handle = batch.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, content_type="application/pdf", as_attachment=True,
+                        filename=batch.file.name.rsplit("/", 1)[-1])
+
+
+@staff_required
+def desk_arrivals(request, conference):
+    return render(request, "registration/desk/arrivals.html", {"conference": conference, "data": arrivals(conference)})
+
+
+@staff_required(api=True)
+def desk_arrivals_json(request, conference):
+    return JsonResponse(arrivals(conference))
