@@ -67,7 +67,9 @@ def test_celery_accepts_json_only():
 
 def test_check_deploy_passes_in_production_mode(tmp_path):
     """The `make check-deploy` equivalent: no warning from Django's deployment checklist."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    # A clean production environment: no test-only variables (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    dropped = {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
