@@ -1,0 +1,81 @@
+"""The check-in desk in headless Chromium: USB-scanner style input, "already checked in", a network drop."""
+
+import os
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+
+from registration.enums import ParticipantStatus
+from registration.models import CheckIn
+from registration.services.badges import badge_code, badge_ensure
+from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.browser
+def test_browser_desk_scan_checkin_already_and_offline_queue(live_server, transactional_db, settings, chromium_path):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import expect, sync_playwright
+
+    settings.ACCORD_DEFAULT_CONFERENCE = "desk-browser"
+    cache.clear()
+    ARTIFACTS.mkdir(exist_ok=True)
+    conference = ConferenceFactory(slug="desk-browser")
+    staff = StaffFactory(username="desk@example.org", email="desk@example.org", first_name="Desk", last_name="One")
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    amina = ParticipantFactory(conference=conference, status=ParticipantStatus.APPROVED, badge_name="Amina Haddad")
+    jean = ParticipantFactory(conference=conference, status=ParticipantStatus.APPROVED, badge_name="Jean Dupont")
+    amina_code = badge_code(badge_ensure(amina))
+    jean_code = badge_code(badge_ensure(jean))
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(locale="en-GB")
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            page.goto(f"{live_server.url}/accounts/login/?next=/desk/scan/")
+            page.fill("input[name=login]", staff.email)
+            page.fill("input[name=password]", "correct-horse-battery")
+            page.locator("form.account-form button[type=submit]").click()
+            page.wait_for_url("**/desk/scan/")
+
+            # A USB scanner types the code and Enter into the focused input.
+            expect(page.locator("#scan-input")).to_be_focused()
+            page.keyboard.type(amina_code)
+            page.keyboard.press("Enter")
+            expect(page.locator("#scan-last")).to_contain_text("Amina Haddad is checked in.")
+            page.keyboard.type(amina_code)
+            page.keyboard.press("Enter")
+            expect(page.locator("#scan-last")).to_contain_text("already checked in at")
+            expect(page.locator("#scan-last")).to_contain_text("by Desk One")
+            page.keyboard.type("forged:code")
+            page.keyboard.press("Enter")
+            expect(page.locator("#scan-last")).to_contain_text("Invalid code")
+
+            # The network drops: the scan is queued in the browser, then sent once when it is back.
+            context.set_offline(True)
+            page.keyboard.type(jean_code)
+            page.keyboard.press("Enter")
+            expect(page.locator("#scan-log li.pending").first).to_contain_text("Waiting for the network")
+            assert page.evaluate("JSON.parse(localStorage.getItem('accord.desk.queue.desk')).length") == 1
+            assert not CheckIn.objects.filter(participant=jean).exists()
+            page.screenshot(path=str(ARTIFACTS / "desk-offline-queue.png"), full_page=True)
+            context.set_offline(False)
+            expect(page.locator("#scan-last")).to_contain_text("Jean Dupont is checked in.", timeout=20000)
+            assert page.evaluate("JSON.parse(localStorage.getItem('accord.desk.queue.desk')).length") == 0
+            page.screenshot(path=str(ARTIFACTS / "desk-scan.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert CheckIn.objects.filter(participant=jean).count() == 1
+    assert list(CheckIn.objects.filter(participant=amina).order_by("received_at").values_list("result", flat=True)) == [
+        "ok", "already"
+    ]
+    jean.refresh_from_db()
+    assert jean.checked_in_at is not None and jean.checked_in_by == staff
