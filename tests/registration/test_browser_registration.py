@@ -1,7 +1,6 @@
 """The whole path in headless Chromium: invitation link → account → six steps with a photo → submitted →
 an organizer approves in the admin → the participant sees "approved" and has the e-mail."""
 
-import os
 import re
 from pathlib import Path
 
@@ -25,8 +24,9 @@ PASSWORD = "Sharm-el-Sheikh-2023!"
 
 @pytest.mark.browser
 def test_browser_registration_invitation_to_approval(live_server, transactional_db, settings, chromium_path,
-                                                      tmp_path):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+                                                      tmp_path, monkeypatch):
+    # Playwright's sync API runs an event loop; scoped to this test so it never leaks into later ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import expect, sync_playwright
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
