@@ -30,6 +30,7 @@ from conference.models import AuditLog, Conference
 from conference.services import AccordError, audit_record
 
 from . import exports
+from .admin_badges import render_badges_for_selected
 from .imports import MAX_BYTES, invitations_check, invitations_import
 from .models import (
     Badge,
@@ -121,7 +122,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ["delegation"]
     readonly_fields = PARTICIPANT_READONLY
     actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected",
-               "invite_selected_as_focal_points", "export_csv", "export_xlsx"]
+               "invite_selected_as_focal_points", "export_csv", "export_xlsx", render_badges_for_selected]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
         (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
