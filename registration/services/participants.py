@@ -36,6 +36,7 @@ from conference.services import AccordError, audit_record
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Badge, Participant, ParticipantNotice
+from .badges import badge_prerender_queue
 
 # Fields whose values never go into the audit log (only the fact that they changed).
 SENSITIVE_FIELDS = frozenset(
@@ -187,6 +188,8 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
                 actor=actor, action="participant.update", target=participant,
                 conference=participant.conference, changes=changes,
             )
+            if participant.status == ParticipantStatus.APPROVED:  # keep the desk's cached badge current
+                transaction.on_commit(lambda: badge_prerender_queue(participant.pk))
     except IntegrityError as exc:
         if "email" in changes:
             raise _duplicate_error(fields["email"]) from exc
@@ -241,6 +244,8 @@ def _decide(
         )
         notice = ParticipantNotice.objects.create(participant=locked, kind=notice_kind, reason=reason)
         transaction.on_commit(lambda: _queue_notice(notice.pk))
+        if new_status == ParticipantStatus.APPROVED:  # pre-render the badge for the desk
+            transaction.on_commit(lambda: badge_prerender_queue(locked.pk))
     # Keep the caller's instance current.
     for name in ("status", "status_reason", "decided_at", "decided_by_id"):
         setattr(participant, name, getattr(locked, name))

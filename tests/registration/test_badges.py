@@ -278,3 +278,34 @@ def test_bench_quick_runs():
     assert result.returncode == 0, result.stderr[-2000:]
     assert "badges/s" in result.stdout
     assert "ratio" in result.stdout
+
+
+def test_participant_approve_prerenders_badge_for_desk(django_capture_on_commit_callbacks):
+    import time
+
+    from registration.services.participants import participant_approve, participant_update
+
+    staff = StaffFactory()
+    person = ParticipantFactory(status=ParticipantStatus.SUBMITTED, badge_name="Pre Rendered")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_approve(person, actor=staff)
+    badge = Badge.objects.get(participant=person)
+    assert badge.cached_pdf and badge.cached_for
+    cached_name = badge.cached_pdf.name
+
+    person.refresh_from_db()
+    start = time.perf_counter()
+    content = badge_pdf_for_desk(person, actor=staff)  # warm: served from the pre-rendered file
+    elapsed = time.perf_counter() - start
+    badge.refresh_from_db()
+    assert badge.cached_pdf.name == cached_name  # nothing re-rendered
+    assert "Pre Rendered" in pages_text(content)[0]
+    print(f"warm desk badge: {elapsed * 1000:.0f} ms")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_update(person, actor=staff, badge_name="Renamed")
+    badge.refresh_from_db()
+    assert badge.cached_pdf.name != cached_name
+    with badge.cached_pdf.open("rb") as handle:
+        assert "Renamed" in pages_text(handle.read())[0]
