@@ -59,8 +59,10 @@ bench: $(DEV_STAMP) syslibs
 	@for script in bench/*.py; do echo "== $$script"; DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} $(PY) $$script || exit 1; done
 
 messages: $(DEV_STAMP)
-	$(PY) manage.py makemessages -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/vendor/*'
 	$(PY) manage.py makemessages -d djangojs -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+	@# Translations live in locale/source/*.py; this writes them into the .po files and lists what is missing.
+	-$(PY) locale/fill_catalogs.py
 
 compilemessages: $(BASE_STAMP)
 	$(PY) manage.py compilemessages --ignore '.venv/*'
