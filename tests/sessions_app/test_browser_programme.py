@@ -2,7 +2,6 @@
 downloads the agenda PDF."""
 
 import io
-import os
 
 import pytest
 from django.conf import settings as django_settings
@@ -22,8 +21,10 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 
 @pytest.mark.browser
 def test_browser_signup_personal_agenda_and_pdf(live_server, transactional_db, settings, chromium_path,
-                                                conference, make_session):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+                                                conference, make_session, monkeypatch):
+    # Playwright's sync API runs an event loop; restored after the test so that later subprocesses
+    # (manage.py check --deploy) do not inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import expect, sync_playwright
 
     settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
