@@ -20,7 +20,7 @@ from registration.models import Participant
 
 from . import selectors, services
 from .enums import SignupStatus
-from .forms import RoomAdminForm, SessionAdminForm, SessionRoleFormSet
+from .forms import BilateralMeetingAdminForm, RoomAdminForm, SessionAdminForm, SessionRoleFormSet
 from .models import AgendaFile, BilateralMeeting, Room, Session, SessionRole, SessionSignup
 
 
@@ -216,6 +216,7 @@ class SessionSignupAdmin(admin.ModelAdmin):
 
 @admin.register(BilateralMeeting)
 class BilateralMeetingAdmin(admin.ModelAdmin):
+    form = BilateralMeetingAdminForm
     list_display = ["requesting", "invited", "topic", "local_start", "room", "status"]
     list_filter = ["conference", "status"]
     search_fields = ["topic", "requesting__code", "invited__code"]
