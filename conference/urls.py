@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,8 +12,5 @@ urlpatterns = [
     path("", include("registration.urls")),
     path("programme/", include("sessions_app.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (photos, nomination letters, visa letters, badge PDFs) are personal data: they are never served
+# from MEDIA_URL, not even in DEBUG, only through views that check who is asking.

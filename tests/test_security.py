@@ -181,3 +181,11 @@ def test_production_settings_are_secure():
         "LANGUAGE_COOKIE_SECURE": True,
         "CELERY_ACCEPT_CONTENT": ["json"],
     }
+
+
+def test_uploaded_files_are_not_served_from_media_url(client, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("nomination-letters/1/EGY.pdf", ContentFile(b"%PDF-1.4 secret"))
+    assert client.get(f"/media/{name}").status_code == 404
