@@ -87,8 +87,8 @@ def test_personal_feed_has_own_sessions_only_in_preferred_language(client, confe
 
     events = _events(client.get(reverse("sessions_app:ical_personal", args=[token])))
     summaries = {str(event["SUMMARY"]): str(event.get("STATUS")) for event in events.values()}
-    assert set(summaries) == {"ورشة", "جلسة", "Full (waiting list)"}
-    assert summaries["Full (waiting list)"] == "TENTATIVE"
+    assert set(summaries) == {"ورشة", "جلسة", "Full (قائمة الانتظار)"}  # "(waiting list)" in Arabic
+    assert summaries["Full (قائمة الانتظار)"] == "TENTATIVE"
     other = _events(client.get(reverse("sessions_app:ical_personal", args=[other_token])))
     assert {str(e["SUMMARY"]) for e in other.values()} == {"Full"}
 
