@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
+import os
 import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -239,12 +239,73 @@ def merge_pdfs(parts: Iterable[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _pool_context():
-    """Forked workers inherit Django, templates and fonts: no set-up cost. None where fork is unavailable."""
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - not on Linux
-        return None
+def _fork_render(jobs: list, processes: int, progress_chunk) -> list[bytes]:
+    """Render ``jobs`` in ``processes`` forked children; results in job order.
+
+    Plain ``os.fork`` rather than a ``multiprocessing`` pool: a Celery prefork worker is a daemonic process,
+    which ``multiprocessing`` forbids to have children. Children inherit Django, the parsed templates, the
+    stylesheets and the shared font configuration (no set-up cost), render their chunks one by one
+    (bounded memory), write each PDF to a private temporary directory and leave with ``os._exit`` (no
+    clean-up of inherited database connections). ``progress_chunk(index)`` is called as chunks arrive.
+    """
+    import os
+    import signal
+    import tempfile
+    import time
+
+    with tempfile.TemporaryDirectory(prefix="accord-badges-") as tmp:
+        pids = []
+        for worker in range(processes):
+            pid = os.fork()
+            if pid == 0:  # child
+                code = 0
+                try:
+                    for index in range(worker, len(jobs), processes):
+                        content = _render_chunk(jobs[index])
+                        partial = os.path.join(tmp, f"{index}.part")
+                        with open(partial, "wb") as handle:
+                            handle.write(content)
+                        os.rename(partial, os.path.join(tmp, f"{index}.pdf"))
+                except BaseException:  # noqa: BLE001 - reported to the parent by the exit status
+                    logger.exception("badge rendering process failed")
+                    code = 1
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+        seen: set[int] = set()
+        failed = False
+        running = set(pids)
+        try:
+            while running:
+                for pid in list(running):
+                    done_pid, status = os.waitpid(pid, os.WNOHANG)
+                    if done_pid:
+                        running.discard(pid)
+                        failed = failed or os.waitstatus_to_exitcode(status) != 0
+                for index in range(len(jobs)):
+                    if index not in seen and os.path.exists(os.path.join(tmp, f"{index}.pdf")):
+                        seen.add(index)
+                        progress_chunk(index)
+                if failed:
+                    break
+                if running:
+                    time.sleep(0.05)
+        finally:
+            for pid in running:  # on failure or interruption, stop the others (never a reaped pid)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+        if failed:
+            raise RuntimeError("a badge rendering process failed (see the log)")
+        parts = []
+        for index in range(len(jobs)):
+            with open(os.path.join(tmp, f"{index}.pdf"), "rb") as handle:
+                parts.append(handle.read())
+            if index not in seen:
+                progress_chunk(index)
+        return parts
 
 
 def render_badges(
@@ -270,33 +331,29 @@ def render_badges(
         chunk_size = min(chunk_size, -(-len(data) // processes))
     chunks = _chunks(data, chunk_size, layout, badge_format)
     jobs = [(chunk, layout, badge_format) for chunk in chunks]
-    parts: list[bytes] = []
     done = 0
-    context = _pool_context() if processes > 1 and len(data) >= PARALLEL_THRESHOLD and len(chunks) > 1 else None
-    if context is not None:
+    workers = min(processes, len(chunks)) if len(data) >= PARALLEL_THRESHOLD and hasattr(os, "fork") else 1
+
+    def chunk_done(index: int) -> None:
+        nonlocal done
+        done += len(chunks[index])
+        if progress:
+            progress(done)
+
+    if workers > 1:
         from conference.pdf import font_config
 
         font_config()  # loaded once before forking; every child shares it
-        try:
-            pool = context.Pool(min(processes, len(chunks)), maxtasksperchild=None)
-        except (AssertionError, OSError):  # e.g. inside a daemonic process: render here instead
-            context = None
-    if context is None:
-        for job, chunk in zip(jobs, chunks, strict=True):
-            parts.append(_render_chunk(job))
-            done += len(chunk)
-            if progress:
-                progress(done)
+        parts = _fork_render(jobs, workers, chunk_done)
     else:
-        try:
-            for part, chunk in zip(pool.imap(_render_chunk, jobs), chunks, strict=False):
-                parts.append(part)
-                done += len(chunk)
-                if progress:
-                    progress(done)
-        finally:
-            pool.terminate()
-            pool.join()
+        parts = []
+        for index, job in enumerate(jobs):
+            parts.append(_render_chunk(job))
+            chunk_done(index)
+    logger.info(
+        "rendered %d badges in %d chunks with %s", len(data), len(chunks),
+        f"{workers} processes" if workers > 1 else "1 process",
+    )
     return parts[0] if len(parts) == 1 else merge_pdfs(parts)
 
 

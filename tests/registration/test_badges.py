@@ -309,3 +309,11 @@ def test_participant_approve_prerenders_badge_for_desk(django_capture_on_commit_
     assert badge.cached_pdf.name != cached_name
     with badge.cached_pdf.open("rb") as handle:
         assert "Renamed" in pages_text(handle.read())[0]
+
+
+def test_render_badges_failing_process_raises():
+    people = [badge_data(approved()) for _ in range(41)]
+    people[-1]["code"] = None  # the QR encoder fails in the second process
+
+    with pytest.raises(RuntimeError, match="rendering process failed"):
+        render_badges(people, processes=2, chunk_size=10)
