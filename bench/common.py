@@ -1,0 +1,315 @@
+"""Shared helpers for the bench scripts: Django set-up against the bench database, a gunicorn server, figures."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/accord_bench"
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/8"
+
+
+def bench_env() -> dict[str, str]:
+    """Environment for the bench: PostgreSQL and Redis on 127.0.0.1 unless DATABASE_URL/CELERY_BROKER_URL say else."""
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    env.setdefault("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+    return env
+
+
+def ensure_database(url: str) -> None:
+    """Create the bench database if it does not exist (PostgreSQL only)."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    env = bench_env()
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")})
+    # One secret for this bench process and the servers and workers it starts: sessions, CSRF tokens and signed
+    # badge codes made here are then valid there.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    ensure_database(os.environ["DATABASE_URL"])
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _static_stamp() -> str:
+    """A fingerprint of the project's static files (names, sizes, times): collectstatic again when it changes."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "static").rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static(static_root: str, env: dict[str, str]) -> None:
+    """collectstatic (manifest + compression, as in production) into ``static_root``, skipped when up to date:
+    it takes 30 s or more on this machine."""
+    stamp_file = Path(static_root) / ".bench-stamp"
+    stamp = _static_stamp()
+    if stamp_file.is_file() and stamp_file.read_text() == stamp and (Path(static_root) / "staticfiles.json").is_file():
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v", "0"], cwd=ROOT, env=env,
+        check=True,
+    )
+    stamp_file.write_text(stamp)
+
+
+@contextlib.contextmanager
+def gunicorn_server(*, workers: int = 4, threads: int = 1, extra_env: dict[str, str] | None = None):
+    """Serve the app with gunicorn in production mode on 127.0.0.1; yield its base URL; stop it afterwards."""
+    port = free_port()
+    static_root = str(ROOT / "var" / "bench-static")
+    env = bench_env()
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        SECURE_SSL_REDIRECT="0",
+        BEHIND_TLS_PROXY="0",
+        STATIC_ROOT=static_root,
+        # The bench's staff account has no TOTP device; two-factor is tested in the suite.
+        ACCORD_REQUIRE_STAFF_MFA="0",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra_env or {})
+    python = sys.executable
+    collect_static(static_root, env)
+    server = subprocess.Popen(
+        [
+            str(Path(python).parent / "gunicorn"),
+            "conference.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--log-level", "warning",
+            "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    kind = "gthread" if threads > 1 else "sync"
+    print(f"gunicorn: {workers} {kind} worker(s) x {threads} thread(s) on {base} (DEBUG off, PostgreSQL, Redis cache)")
+    try:
+        # Ready when every worker has loaded the app: the port accepts connections as soon as the master
+        # listens, long before a worker can answer. /healthz also checks PostgreSQL and Redis.
+        deadline = time.monotonic() + 120
+        answered = 0
+        while answered < workers:
+            if server.poll() is not None:
+                raise RuntimeError("gunicorn exited during start-up")
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer /healthz within 120 s")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=30) as response:  # noqa: S310 (our http URL)
+                    answered += response.status == 200
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(name: str, latencies: list[float], errors: int, seconds: float) -> str:
+    count = len(latencies)
+    rate = count / seconds if seconds else 0.0
+    p50 = percentile(latencies, 0.50) * 1000
+    p95 = percentile(latencies, 0.95) * 1000
+    mean = statistics.fmean(latencies) * 1000 if latencies else float("nan")
+    return (
+        f"{name}: {count} requests in {seconds:.1f} s = {rate:.0f}/s; p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+        f"mean {mean:.1f} ms; errors {errors}"
+    )
+
+
+# --- a local SMTP sink and a real Celery worker (bench/invitations.py and tests/faults) ---------------------------
+
+
+class SmtpSink:
+    """aiosmtpd handler that keeps every message it accepts: the outside world of a bench or a fault test.
+
+    ``gate``: while cleared, each new delivery waits at the RCPT command (before the message is accepted, as a
+    real server would); ``waiting`` counts them. A client that has gone by then delivers nothing.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.messages: list[tuple[tuple[str, ...], bytes]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.waiting = 0
+        self.first_at: float | None = None
+        self.last_at: float | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd hook)
+        import asyncio
+
+        if not self.gate.is_set():
+            with self.lock:
+                self.waiting += 1
+            try:
+                while not self.gate.is_set():
+                    await asyncio.sleep(0.02)
+            finally:
+                with self.lock:
+                    self.waiting -= 1
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
+        now = time.monotonic()
+        with self.lock:
+            self.messages.append((tuple(envelope.rcpt_tos), envelope.content))
+            self.first_at = self.first_at or now
+            self.last_at = now
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+    def per_recipient(self) -> dict[str, int]:
+        import collections
+
+        with self.lock:
+            return dict(collections.Counter(rcpt for rcpts, _content in self.messages for rcpt in rcpts))
+
+
+@contextlib.contextmanager
+def smtp_sink(port: int | None = None):
+    """Start an :class:`SmtpSink` on 127.0.0.1 (``port`` or a free one); yield ``(sink, port)``."""
+    import logging
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
+    sink = SmtpSink()
+    port = port or free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+def worker_env(*, database_url: str, broker_url: str, smtp_port: int | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a worker subprocess: our database and broker, e-mail to the local sink."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="conference.settings",
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=broker_url,
+        CACHE_URL=broker_url,
+        SITE_URL="https://accord.example.org",
+        LOG_LEVEL="WARNING",
+    )
+    if smtp_port is not None:
+        env.update(
+            EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp_port), EMAIL_USE_TLS="0", EMAIL_USE_SSL="0",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_TIMEOUT="10",
+        )
+    env.update(extra)
+    return env
+
+
+class Worker:
+    """A ``celery -A conference worker`` subprocess in its own process group (so it can be killed whole)."""
+
+    def __init__(self, env: dict[str, str], *, queue: str = "celery", concurrency: int = 2, pool: str = "prefork",
+                 name: str = "accord-bench"):
+        import threading
+
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "conference", "worker", "-l", "info",
+             "-Q", queue, "--concurrency", str(concurrency), "--pool", pool, "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip())
+            if " ready." in line:
+                self.ready.set()
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.ready.wait(0.2):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("celery worker did not start:\n" + self.tail())
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.lines[-lines:])
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: the main process and every pool child, no warm shutdown."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Warm shutdown (SIGTERM), then SIGKILL for whatever is left of the group."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()

@@ -1,0 +1,368 @@
+"""Load bench: the app under gunicorn (production settings) against PostgreSQL and Redis, driven by an asyncio client.
+
+    python bench/load.py [--seconds 15] [--users 50] [--concurrency 16] [--workers 4] [--threads 1] [--quick]
+
+Three phases, each for a bounded time after a short warm-up that is not counted:
+
+* registration: ``--users`` participants, each with their own logged-in session (a Django session made in the
+  database, CSRF cookie and token), each POSTing step 3 of the self-registration form (dietary and accessibility
+  needs) again and again with no pause (a closed loop: every user always has a request in flight). A success
+  is the redirect to step 4; anything else (form redisplayed, 4xx, 5xx, time-out) is an error;
+* agenda: anonymous GETs of the public programme page of the first day (``/programme/day/<date>/``);
+* check-in: one logged-in staff session per desk (``--concurrency`` desks) POSTing ``/desk/scan/`` with the signed
+  codes of approved participants (check-ins are reset first: each badge answers ``ok`` once, then ``already``).
+
+The client runs on the same machine as gunicorn, PostgreSQL and Redis; its own CPU use is printed for each phase
+(one aiohttp event loop: one core at most). Nothing here asserts a time; figures are printed against the targets.
+Seeds the demo conference in the bench database when it is empty; re-opens its registration for the bench.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+
+from bench.common import gunicorn_server, percentile, setup_django, summary  # noqa: E402
+
+BENCH_DOMAIN = "bench.example.org"
+DESK_PARTICIPANTS = 600
+TARGETS = {
+    "registration_p95_ms": 150.0,
+    "agenda_rps": 300.0,
+    "checkin_rps": 300.0,
+    "checkin_p95_ms": 50.0,
+}
+
+
+@dataclass
+class Plan:
+    registration_cookies: list[dict[str, str]]
+    staff_cookies: list[dict[str, str]]
+    codes: list[str]
+    agenda_path: str
+    step_path: str
+    next_step_path: str
+
+
+@dataclass
+class PhaseResult:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    client_cpu: float = 0.0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def p(self, fraction: float) -> float:
+        return percentile(self.latencies, fraction) * 1000
+
+
+# --- preparation (in this process, straight into the bench database) -----------------------------------------------
+
+
+def _session_cookies(user) -> dict[str, str]:
+    """A logged-in Django session for ``user`` stored in the session backend, and a CSRF cookie/token pair."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    csrf = get_random_string(32)  # an unmasked CSRF secret: valid as the cookie and as the form token
+    return {"session": store.session_key, "csrf": csrf}
+
+
+def prepare(users: int, desks: int) -> Plan:
+    setup_django()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.urls import reverse
+
+    from conference.selectors import current_conference
+    from registration.enums import ParticipantStatus
+    from registration.models import Badge, CheckIn, Participant
+    from registration.services.badges import badge_code, new_token
+    from registration.services.participants import new_public_id
+
+    conference = current_conference()
+    if conference is None:
+        call_command("seed_demo")
+        conference = current_conference()
+    # The demo conference closed its registration in 2023: open it again in the bench database.
+    conference.registration_locked = False
+    conference.registration_closes_at = None
+    conference.save(update_fields=["registration_locked", "registration_closes_at"])
+    user_model = get_user_model()
+
+    with transaction.atomic():
+        staff, _created = user_model.objects.get_or_create(
+            username=f"desk@{BENCH_DOMAIN}", defaults={"email": f"desk@{BENCH_DOMAIN}", "is_staff": True}
+        )
+        registration_users = []
+        for i in range(users):
+            email = f"registrant{i:03d}@{BENCH_DOMAIN}"
+            user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            participant = Participant.objects.filter(conference=conference, email=email).first()
+            if participant is None:
+                Participant.objects.create(
+                    conference=conference, email=email, user=user, public_id=new_public_id(),
+                    first_name="Bench", last_name=f"Registrant {i:03d}", status=ParticipantStatus.INVITED,
+                    form_step=2,
+                )
+            elif participant.status != ParticipantStatus.INVITED:
+                Participant.objects.filter(pk=participant.pk).update(status=ParticipantStatus.INVITED)
+            registration_users.append(user)
+        # Approved participants for the desk: the demo's, plus bench ones so that most scans are first scans.
+        existing = set(
+            Participant.objects.filter(conference=conference, email__startswith="arrival").values_list("email", flat=True)
+        )
+        missing = [f"arrival{i:04d}@{BENCH_DOMAIN}" for i in range(DESK_PARTICIPANTS)]
+        Participant.objects.bulk_create(
+            [
+                Participant(
+                    conference=conference, email=email, public_id=new_public_id(), first_name="Bench",
+                    last_name=email.split("@")[0].title(), status=ParticipantStatus.APPROVED,
+                )
+                for email in missing
+                if email not in existing
+            ]
+        )
+        approved = Participant.objects.filter(conference=conference, status=ParticipantStatus.APPROVED)
+        Badge.objects.bulk_create(
+            [Badge(participant=p, token=new_token()) for p in approved.filter(badge__isnull=True)]
+        )
+        codes = [badge_code(badge) for badge in Badge.objects.filter(participant__in=approved, revoked_at=None)]
+        # Every badge answers "ok" once in this run.
+        CheckIn.objects.filter(conference=conference).delete()
+        approved.update(checked_in_at=None, checked_in_by=None)
+
+    plan = Plan(
+        registration_cookies=[_session_cookies(user) for user in registration_users],
+        staff_cookies=[_session_cookies(staff) for _ in range(desks)],
+        codes=codes,
+        agenda_path=reverse("sessions_app:day", kwargs={"day": conference.start_date.isoformat()}),
+        step_path=reverse("registration:register_step", kwargs={"step": 3}),
+        next_step_path=reverse("registration:register_step", kwargs={"step": 4}),
+    )
+    print(
+        f"conference {conference.slug}: {len(registration_users)} registrants, {len(codes)} approved badges, "
+        f"staff {staff.username}; settings DEBUG={settings.DEBUG} in this (client) process"
+    )
+    return plan
+
+
+# --- the client ----------------------------------------------------------------------------------------------------
+
+
+def _cookie_header(cookies: dict[str, str]) -> str:
+    # Production cookies are Secure and the bench speaks plain HTTP to 127.0.0.1: send them by hand.
+    return f"sessionid={cookies['session']}; csrftoken={cookies['csrf']}"
+
+
+async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory) -> PhaseResult:
+    """Run ``concurrency`` loops, each awaiting ``request_factory(session, index, n)`` -> (ok, label, detail)."""
+    import aiohttp
+
+    result = PhaseResult(name=name)
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
+        start = time.perf_counter()
+        count_from = start + warmup
+        stop = count_from + seconds
+        cpu_at_count = None
+
+        async def loop(index: int) -> None:
+            nonlocal cpu_at_count
+            n = 0
+            while True:
+                now = time.perf_counter()
+                if now >= stop:
+                    return
+                began = time.perf_counter()
+                try:
+                    ok, label, detail = await request_factory(http, index, n)
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    ok, label, detail = False, "exception", repr(exc)
+                ended = time.perf_counter()
+                n += 1
+                if began < count_from or ended > stop:
+                    continue  # warm-up, or finished after the end: not counted
+                if cpu_at_count is None:
+                    cpu_at_count = time.process_time()
+                result.outcomes[label] = result.outcomes.get(label, 0) + 1
+                if ok:
+                    result.latencies.append(ended - began)
+                else:
+                    result.errors += 1
+                    if len(result.error_samples) < 5:
+                        result.error_samples.append(detail)
+
+        await asyncio.gather(*(loop(i) for i in range(concurrency)))
+        result.seconds = seconds
+        result.client_cpu = (time.process_time() - (cpu_at_count or time.process_time())) / seconds
+    return result
+
+
+def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, users: int) -> PhaseResult:
+    url = base + plan.step_path
+    diets = ["Vegetarian", "Halal", "No nuts", "Gluten-free", "", "Vegan; no sesame"]
+
+    async def request(http, index, n):
+        cookies = plan.registration_cookies[index]
+        data = {
+            "csrfmiddlewaretoken": cookies["csrf"],
+            "dietary_needs": diets[(index + n) % len(diets)],
+            "accessibility_needs": "Step-free access" if n % 2 else "",
+        }
+        async with http.post(url, data=data, headers={"Cookie": _cookie_header(cookies)}, allow_redirects=False) as r:
+            await r.read()
+            location = r.headers.get("Location", "")
+            if r.status == 302 and location.endswith(plan.next_step_path):
+                return True, "saved", ""
+            return False, f"HTTP {r.status}", f"HTTP {r.status} Location={location!r}"
+
+    return asyncio.run(_run_phase("registration step 3 POST", seconds, warmup, users, request))
+
+
+def agenda_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int) -> PhaseResult:
+    url = base + plan.agenda_path
+
+    async def request(http, index, n):
+        async with http.get(url, allow_redirects=False) as r:
+            body = await r.read()
+            if r.status == 200 and b"</html>" in body:
+                return True, "200", ""
+            return False, f"HTTP {r.status}", f"HTTP {r.status}"
+
+    return asyncio.run(_run_phase("agenda day GET", seconds, warmup, concurrency, request))
+
+
+def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int) -> PhaseResult:
+    url = base + "/desk/scan/"
+    codes = plan.codes
+    counter = iter(range(10**9))
+
+    async def request(http, index, n):
+        cookies = plan.staff_cookies[index]
+        code = codes[next(counter) % len(codes)]
+        payload = {
+            "code": code, "client_id": uuid.uuid4().hex, "device": f"bench-desk-{index}",
+            "scanned_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        }
+        headers = {"Cookie": _cookie_header(cookies), "X-CSRFToken": cookies["csrf"]}
+        async with http.post(url, json=payload, headers=headers, allow_redirects=False) as r:
+            if r.status != 200:
+                await r.read()
+                return False, f"HTTP {r.status}", f"HTTP {r.status}"
+            answer = await r.json()
+            result = answer.get("result")
+            return result in ("ok", "already"), str(result), str(answer)[:200]
+
+    return asyncio.run(_run_phase("check-in scan POST", seconds, warmup, concurrency, request))
+
+
+# --- report --------------------------------------------------------------------------------------------------------
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, workers: int, threads: int) -> None:
+    print()
+    for phase in results.values():
+        print(summary(phase.name, phase.latencies, phase.errors, phase.seconds)
+              + f"; client CPU {phase.client_cpu * 100:.0f}% of one core; outcomes {phase.outcomes}")
+        for sample in phase.error_samples:
+            print(f"    error sample: {sample}")
+    rows = []
+    if "registration" in results:
+        r = results["registration"]
+        rows.append((f"registration p50 ({users} users)", f"{r.p(0.5):.1f} ms", "", ""))
+        rows.append((f"registration p95 ({users} users)", f"{r.p(0.95):.1f} ms",
+                     f"<= {TARGETS['registration_p95_ms']:.0f} ms", _verdict(r.p(0.95) <= TARGETS["registration_p95_ms"])))
+        rows.append(("registration errors", str(r.errors), "0", _verdict(r.errors == 0)))
+        rows.append(("registration submits/s", f"{r.rate:.0f}", "", ""))
+    if "agenda" in results:
+        r = results["agenda"]
+        rows.append((f"agenda requests/s ({concurrency} conc.)", f"{r.rate:.0f}", f">= {TARGETS['agenda_rps']:.0f}",
+                     _verdict(r.rate >= TARGETS["agenda_rps"] and r.errors == 0)))
+        rows.append(("agenda p50 / p95", f"{r.p(0.5):.1f} / {r.p(0.95):.1f} ms", "", ""))
+    if "checkin" in results:
+        r = results["checkin"]
+        rows.append((f"check-in scans/s ({concurrency} desks)", f"{r.rate:.0f}", f">= {TARGETS['checkin_rps']:.0f}",
+                     _verdict(r.rate >= TARGETS["checkin_rps"] and r.errors == 0)))
+        rows.append(("check-in p95", f"{r.p(0.95):.1f} ms", f"<= {TARGETS['checkin_p95_ms']:.0f} ms",
+                     _verdict(r.p(0.95) <= TARGETS["checkin_p95_ms"])))
+    print(f"\nload bench: gunicorn {workers} worker(s) x {threads} thread(s); client and server share this machine "
+          f"({os.cpu_count()} CPUs)")
+    print(f"{'figure':<36} {'measured':>18} {'target':>10}  verdict")
+    for name, measured, target, verdict in rows:
+        print(f"{name:<36} {measured:>18} {target:>10}  {verdict}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per phase (default 15)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="uncounted seconds before each phase")
+    parser.add_argument("--users", type=int, default=50, help="concurrent registrants (default 50)")
+    parser.add_argument("--concurrency", type=int, default=16, help="concurrent agenda clients and desks")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4: two per core)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync)")
+    parser.add_argument("--phases", default="registration,agenda,checkin")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2 s per phase, 5 users, 4 desks")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds, args.warmup, args.users, args.concurrency, args.workers = 2.0, 0.5, 5, 4, 2
+    phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    load = os.getloadavg()
+    print(f"load average before the bench: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work shares the CPUs)")
+    started = time.perf_counter()
+    plan = prepare(args.users, args.concurrency)
+    print(f"prepared in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    results: dict[str, PhaseResult] = {}
+    with gunicorn_server(workers=args.workers, threads=args.threads) as base:
+        print(f"server ready in {time.perf_counter() - started:.1f} s", flush=True)
+        for phase in phases:
+            if phase == "registration":
+                results[phase] = registration_phase(base, plan, args.seconds, args.warmup, args.users)
+            elif phase == "agenda":
+                results[phase] = agenda_phase(base, plan, args.seconds, args.warmup, args.concurrency)
+            elif phase == "checkin":
+                results[phase] = checkin_phase(base, plan, args.seconds, args.warmup, args.concurrency)
+            else:
+                parser.error(f"unknown phase {phase!r}")
+            print(f"{phase}: done ({len(results[phase].latencies)} ok, {results[phase].errors} errors)", flush=True)
+    report(results, users=args.users, concurrency=args.concurrency, workers=args.workers, threads=args.threads)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
