@@ -210,6 +210,15 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         indexes = [models.Index(fields=["conference", "status"])]
+        constraints = [
+            # At most one active invitation per address and conference, also when two organizers race.
+            models.UniqueConstraint(
+                Lower("email"),
+                "conference",
+                condition=Q(status__in=["pending", "sent", "failed"]),
+                name="invitation_one_active_per_email",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,6 +102,24 @@ def invitation_check_available(conference: Conference, email: str) -> None:
         )
 
 
+def _invitation_insert(conference, *, delegation, email, first_name, last_name, category, language,
+                       as_focal_point, inviter) -> Invitation:
+    return Invitation.objects.create(
+        conference=conference,
+        delegation=delegation,
+        email=email,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        category=category,
+        language=language,
+        as_focal_point=as_focal_point,
+        token_hash=_unknown_token_hash(),
+        expires_at=_expiry(),
+        inviter=inviter if getattr(inviter, "pk", None) else None,
+        participant=Participant.objects.filter(conference=conference, email__iexact=email).first(),
+    )
+
+
 def invitation_create(
     conference: Conference,
     *,
@@ -131,21 +149,23 @@ def invitation_create(
     if as_focal_point and delegation is None:
         raise AccordError(_("A focal point must be invited for a delegation."))
     with transaction.atomic():
+        # Active invitations past their expiry stop being active, so that the database's one-active-invitation
+        # constraint lets a new one in.
+        Invitation.objects.filter(
+            conference=conference, email__iexact=email, status__in=ACTIVE_STATUSES, expires_at__lte=timezone.now()
+        ).update(status=InvitationStatus.EXPIRED)
         invitation_check_available(conference, email)
-        invitation = Invitation.objects.create(
-            conference=conference,
-            delegation=delegation,
-            email=email,
-            first_name=(first_name or "").strip(),
-            last_name=(last_name or "").strip(),
-            category=category,
-            language=language,
-            as_focal_point=as_focal_point,
-            token_hash=_unknown_token_hash(),
-            expires_at=_expiry(),
-            inviter=inviter if getattr(inviter, "pk", None) else None,
-            participant=Participant.objects.filter(conference=conference, email__iexact=email).first(),
-        )
+        try:
+            with transaction.atomic():
+                invitation = _invitation_insert(
+                    conference, delegation=delegation, email=email, first_name=first_name, last_name=last_name,
+                    category=category, language=language, as_focal_point=as_focal_point, inviter=inviter,
+                )
+        except IntegrityError:
+            # Two requests raced past the check above: the database keeps one active invitation per address.
+            raise AccordError(
+                _("%(email)s has already been invited; resend the existing invitation instead.") % {"email": email}
+            ) from None
         audit_record(
             actor=inviter,
             action="invitation.create",
@@ -184,7 +204,13 @@ def invitation_resend(invitation: Invitation, *, actor) -> Invitation:
         locked.status = InvitationStatus.PENDING
         locked.expires_at = _expiry()
         locked.last_error = ""
-        locked.save(update_fields=["token_hash", "status", "expires_at", "last_error"])
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["token_hash", "status", "expires_at", "last_error"])
+        except IntegrityError:
+            raise AccordError(
+                _("%(email)s has a newer invitation; resend that one instead.") % {"email": locked.email}
+            ) from None
         audit_record(actor=actor, action="invitation.resend", target=locked, conference=locked.conference)
         _queue_send(locked)
     invitation.refresh_from_db()
