@@ -414,6 +414,7 @@ def badge_revoke(participant: Participant, *, actor, reason: str = "") -> Badge:
     A scan of the old badge then answers "revoked"; the next print carries the new token. Clears the cached
     PDF and queues a new pre-render after commit. Writes an audit entry ``badge.revoke``.
     """
+    badge_ensure(participant)
     with transaction.atomic():
         badge = Badge.objects.select_for_update().get(participant=participant)
         RevokedBadgeToken.objects.create(

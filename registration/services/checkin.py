@@ -39,7 +39,8 @@ class ScanOutcome:
         return self.result == CheckInResult.OK
 
     def as_json(self) -> dict:
-        participant = self.participant
+        # Nothing about a participant of another conference leaves the server.
+        participant = self.participant if self.result != CheckInResult.OTHER_CONFERENCE else None
         return {
             "result": self.result,
             "ok": self.ok,

@@ -98,6 +98,7 @@ def test_checkin_scan_other_conference_refused():
     outcome = checkin_scan(elsewhere, code=code, client_id=cid(), actor=StaffFactory())
 
     assert outcome.result == CheckInResult.OTHER_CONFERENCE
+    assert outcome.as_json()["participant"] is None  # nothing about another conference's participant
     participant.refresh_from_db()
     assert participant.checked_in_at is None
     assert CheckIn.objects.get().participant is None
