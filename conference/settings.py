@@ -175,10 +175,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Broker connection lost: running tasks go on (their message comes back and the idempotent task finds the work
+# done) rather than being cancelled midway, which Celery 6 would do by default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Redis: a message a dead worker had taken becomes visible again after the visibility timeout; kombu looks for
+# such messages every interval x throttle seconds (100 s by default).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 if CELERY_BROKER_URL:
@@ -318,6 +327,9 @@ LOGGING = {
 
 # --- Accord ---------------------------------------------------------------------------------------
 ACCORD_INVITATION_TTL_DAYS = env_int("ACCORD_INVITATION_TTL_DAYS", 30)
+# Retries of a failed invitation e-mail: exponential backoff from this many seconds (with jitter), capped.
+ACCORD_INVITATION_RETRY_BACKOFF = env_int("ACCORD_INVITATION_RETRY_BACKOFF", 30)
+ACCORD_INVITATION_RETRY_BACKOFF_MAX = env_int("ACCORD_INVITATION_RETRY_BACKOFF_MAX", 1800)
 ACCORD_PHOTO_MAX_BYTES = env_int("ACCORD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 ACCORD_PHOTO_MAX_PIXELS = env_int("ACCORD_PHOTO_MAX_PIXELS", 40_000_000)
 ACCORD_DEFAULT_CONFERENCE = env("ACCORD_DEFAULT_CONFERENCE", "sharm2023")

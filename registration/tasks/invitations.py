@@ -5,6 +5,7 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 
 from ..services.invitations import invitation_send
 
@@ -13,8 +14,8 @@ from ..services.invitations import invitation_send
     bind=True,
     name="registration.send_invitation",
     autoretry_for=(SMTPException, ConnectionError, OSError),
-    retry_backoff=30,
-    retry_backoff_max=1800,
+    retry_backoff=settings.ACCORD_INVITATION_RETRY_BACKOFF,
+    retry_backoff_max=settings.ACCORD_INVITATION_RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=6,
 )
