@@ -34,7 +34,9 @@ def visa_letter_path(instance: Participant, filename: str) -> str:
 
 
 class Participant(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="participants")
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="participants"
+    )
     delegation = models.ForeignKey(
         Delegation,
         verbose_name=_("delegation"),
@@ -52,7 +54,7 @@ class Participant(models.Model):
         related_name="participations",
     )
     # An unguessable identifier for URLs and file names; never the database id.
-    public_id = models.CharField(max_length=32, unique=True, editable=False)
+    public_id = models.CharField(_("public identifier"), max_length=32, unique=True, editable=False)
     category = models.CharField(
         _("category"), max_length=20, choices=ParticipantCategory.choices, default=ParticipantCategory.DELEGATE
     )
@@ -113,14 +115,16 @@ class Participant(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

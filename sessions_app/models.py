@@ -169,13 +169,17 @@ class Attendance(models.Model):
 class AgendaFile(models.Model):
     """A rendered agenda PDF per language, re-rendered when the programme changes."""
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="agenda_files")
-    language = models.CharField(max_length=2)
-    fingerprint = models.CharField(max_length=64)
-    file = models.FileField(upload_to="agenda/")
-    rendered_at = models.DateTimeField(auto_now=True)
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="agenda_files"
+    )
+    language = models.CharField(_("language"), max_length=2)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    file = models.FileField(_("file"), upload_to="agenda/")
+    rendered_at = models.DateTimeField(_("rendered"), auto_now=True)
 
     class Meta:
+        verbose_name = _("agenda file")
+        verbose_name_plural = _("agenda files")
         constraints = [
             models.UniqueConstraint(fields=["conference", "language"], name="agenda_file_per_language"),
         ]
