@@ -158,7 +158,7 @@ class TravelDocument(models.Model):
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
     issuing_country = CountryField(_("issuing country"), blank=True)
     purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("travel document")
