@@ -92,7 +92,7 @@ def _session_cookies(user) -> dict[str, str]:
     return {"session": store.session_key, "csrf": csrf}
 
 
-def prepare(users: int, desks: int) -> Plan:
+def prepare(users: int, desks: int, arrivals: int = DESK_PARTICIPANTS) -> Plan:
     setup_django()
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -141,7 +141,7 @@ def prepare(users: int, desks: int) -> Plan:
         existing = set(
             Participant.objects.filter(conference=conference, email__startswith="arrival").values_list("email", flat=True)
         )
-        missing = [f"arrival{i:04d}@{BENCH_DOMAIN}" for i in range(DESK_PARTICIPANTS)]
+        missing = [f"arrival{i:04d}@{BENCH_DOMAIN}" for i in range(arrivals)]
         Participant.objects.bulk_create(
             [
                 Participant(
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     print(f"load average before the bench: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work shares the CPUs)")
     started = time.perf_counter()
-    plan = prepare(args.users, args.concurrency)
+    plan = prepare(args.users, args.concurrency, 50 if args.quick else DESK_PARTICIPANTS)
     print(f"prepared in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     results: dict[str, PhaseResult] = {}

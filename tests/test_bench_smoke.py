@@ -1,0 +1,47 @@
+"""The bench scripts run end to end (quick mode) against the test database and Redis: exit 0, figures printed.
+
+No timing is asserted here: the figures are for ``make bench`` and the README.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.faults.conftest import worker_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def run_bench(script: str, timeout: float) -> str:
+    if not (settings.CELERY_BROKER_URL or "").startswith("redis://"):
+        pytest.fail("The bench smoke tests need CELERY_BROKER_URL=redis://... and PostgreSQL (make test).")
+    env = {**os.environ, "DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    env.pop("DJANGO_SECRET_KEY", None)
+    completed = subprocess.run(
+        [sys.executable, f"bench/{script}", "--quick"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=timeout,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output[-4000:]
+    print(output)
+    return completed.stdout
+
+
+def test_bench_load_quick_prints_figures_against_targets():
+    out = run_bench("load.py", 120)
+    for figure in ("registration p95", "registration errors", "agenda requests/s", "check-in scans/s", "check-in p95"):
+        assert figure in out, out
+    assert "errors 0" in out.split("registration step 3 POST:")[1].split("\n")[0], out
+
+
+def test_bench_invitations_quick_delivers_each_once():
+    out = run_bench("invitations.py", 90)
+    assert "20 invitations: seconds" in out, out
+    lines = {line.split("  ")[0].strip(): line.split() for line in out.splitlines() if line.strip()}
+    assert lines["delivered"][1:3] == ["20", "20"], out
+    assert lines["duplicates (same invitee twice)"][-2:] == ["0", "0"], out
