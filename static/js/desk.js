@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // Times in the page's language, 24-hour clock.
+  function localTime(value) {
+    return new Date(value).toLocaleTimeString(document.documentElement.lang || undefined, { hourCycle: "h23" });
+  }
+
   // ---- Scanning (check-in desk and session doors) -------------------------------------------------
   function initScan(root) {
     var url = root.dataset.scanUrl;
@@ -41,18 +46,18 @@
     function showPending(item, label) {
       var li = row(item);
       li.className = "scan pending";
-      li.textContent = new Date(item.scanned_at).toLocaleTimeString() + " — " + label;
+      li.textContent = localTime(item.scanned_at) + " — " + label;
     }
     function showResult(item, data) {
       var li = row(item);
       li.className = "scan result-" + data.result;
-      li.textContent = new Date(item.scanned_at).toLocaleTimeString() + " — " + data.message;
+      li.textContent = localTime(item.scanned_at) + " — " + data.message;
       last.className = "scan-last result-" + data.result;
       last.textContent = data.message;
     }
     function updateNet() {
       var pending = load().length;
-      netState.textContent = (navigator.onLine ? "" : "offline · ") + (pending ? pending + " ⏳" : "");
+      netState.textContent = (navigator.onLine ? "" : root.dataset.labelOffline + " · ") + (pending ? pending + " ⏳" : "");
     }
     function scheduleRetry() {
       if (retryTimer) { return; }
