@@ -524,3 +524,26 @@ def test_admin_in_arabic_is_rtl(client, world):
     html = get_page(client, world, "staff", lambda w: reverse("admin:registration_participant_changelist"), "ar")
     assert 'dir="rtl"' in html
     assert "rtl.css" in html
+
+
+# --- PDFs in the participant's language ------------------------------------------------------------------------
+def test_badge_in_participant_language_reads_back_from_pdf(world):
+    import io
+
+    from pypdf import PdfReader
+
+    from registration.services.badges import badge_ensure, render_badges
+
+    arabic = ParticipantFactory(conference=world["conference"], delegation=world["delegation"],
+                                badge_name="Dr. Amina Haddad", badge_name_ar="أمينة حداد", preferred_language="ar",
+                                status=ParticipantStatus.APPROVED)
+    french = ParticipantFactory(conference=world["conference"], delegation=world["delegation"],
+                                badge_name="Jean Dupont", preferred_language="fr", status=ParticipantStatus.APPROVED)
+    for participant in (arabic, french):
+        badge_ensure(participant)
+    with translation.override("en"):
+        content = render_badges([arabic, french], processes=1)
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    assert "أمينة حداد" in texts[0].splitlines()
+    assert "المؤتمر الأقاليمي" in texts[0] and "يوليو" in texts[0] and "تونس" in texts[0]
+    assert "Conférence interrégionale" in texts[1] and "juillet" in texts[1] and "Tunisie" in texts[1]
