@@ -89,9 +89,22 @@ def collect_static(static_root: str, env: dict[str, str]) -> None:
     stamp_file.write_text(stamp)
 
 
+class Server(str):
+    """The base URL of a :func:`gunicorn_server` (a ``str``), with the master's ``pid``."""
+
+    def __new__(cls, base: str, pid: int):
+        value = super().__new__(cls, base)
+        value.pid = pid
+        return value
+
+    def worker_pids(self) -> list[int]:
+        return child_pids(self.pid)
+
+
 @contextlib.contextmanager
 def gunicorn_server(*, workers: int = 4, threads: int = 1, extra_env: dict[str, str] | None = None):
-    """Serve the app with gunicorn in production mode on 127.0.0.1; yield its base URL; stop it afterwards."""
+    """Serve the app with gunicorn in production mode on 127.0.0.1; yield its base URL (a :class:`Server`, a str
+    with the master's pid); stop it afterwards."""
     port = free_port()
     static_root = str(ROOT / "var" / "bench-static")
     env = bench_env()
@@ -141,7 +154,7 @@ def gunicorn_server(*, workers: int = 4, threads: int = 1, extra_env: dict[str, 
                     answered += response.status == 200
             except OSError:
                 time.sleep(0.2)
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -313,3 +326,50 @@ class Worker:
             except subprocess.TimeoutExpired:
                 pass
         self.kill()
+
+
+# --- CPU accounting: what a request costs the server, whatever else runs on the machine ------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def child_pids(pid: int) -> list[int]:
+    pids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            pids += [int(child) for child in (task / "children").read_text().split()]
+    return pids
+
+
+def postgres_backend_pids(database: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database`` (the gunicorn workers' connections)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds used by a set of processes between :meth:`start` and :meth:`stop` (from /proc)."""
+
+    def __init__(self, pids_function):
+        self.pids_function = pids_function
+        self.before: dict[int, float] = {}
+        self.used = 0.0
+
+    def start(self) -> None:
+        self.before = {pid: _cpu_seconds(pid) for pid in self.pids_function()}
+
+    def stop(self) -> float:
+        after = {pid: _cpu_seconds(pid) for pid in self.pids_function()}
+        self.used = sum(max(0.0, value - self.before.get(pid, 0.0)) for pid, value in after.items())
+        return self.used

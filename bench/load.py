@@ -32,7 +32,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 
-from bench.common import gunicorn_server, percentile, setup_django, summary  # noqa: E402
+from bench.common import CpuMeter, gunicorn_server, percentile, postgres_backend_pids, setup_django, summary  # noqa: E402,I001
+
+# The CPU meters read pg_stat_activity with Django's connection from inside the event loop (bench process only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BENCH_DOMAIN = "bench.example.org"
 DESK_PARTICIPANTS = 600
@@ -62,7 +65,20 @@ class PhaseResult:
     error_samples: list[str] = field(default_factory=list)
     seconds: float = 0.0
     client_cpu: float = 0.0
+    app_cpu: float = 0.0
+    db_cpu: float = 0.0
     outcomes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cpu_ms_per_request(self) -> tuple[float, float]:
+        n = len(self.latencies) + self.errors
+        return (self.app_cpu / n * 1000, self.db_cpu / n * 1000) if n else (float("nan"), float("nan"))
+
+    @property
+    def projected_rate(self) -> float:
+        """Requests/s if the app and PostgreSQL had both cores to themselves (client on top): CPU-bound bound."""
+        app, db = self.cpu_ms_per_request
+        return 2000.0 / (app + db) if app + db > 0 else float("nan")
 
     @property
     def rate(self) -> float:
@@ -184,7 +200,8 @@ def _cookie_header(cookies: dict[str, str]) -> str:
     return f"sessionid={cookies['session']}; csrftoken={cookies['csrf']}"
 
 
-async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory) -> PhaseResult:
+async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory,
+                     meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None) -> PhaseResult:
     """Run ``concurrency`` loops, each awaiting ``request_factory(session, index, n)`` -> (ok, label, detail)."""
     import aiohttp
 
@@ -211,6 +228,8 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
                     ok, label, detail = False, "exception", repr(exc)
                 ended = time.perf_counter()
                 n += 1
+                if pause is not None:  # the user's think time: after the answer, not part of the latency
+                    await asyncio.sleep(pause())
                 if began < count_from or ended > stop:
                     continue  # warm-up, or finished after the end: not counted
                 if cpu_at_count is None:
@@ -223,13 +242,34 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
                     if len(result.error_samples) < 5:
                         result.error_samples.append(detail)
 
-        await asyncio.gather(*(loop(i) for i in range(concurrency)))
+        async def measure() -> None:
+            if meters is None:
+                return
+            await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
+            for meter in meters:
+                meter.start()
+            await asyncio.sleep(max(0.0, stop - time.perf_counter()))
+            result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
+
+        await asyncio.gather(measure(), *(loop(i) for i in range(concurrency)))
         result.seconds = seconds
         result.client_cpu = (time.process_time() - (cpu_at_count or time.process_time())) / seconds
     return result
 
 
-def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, users: int) -> PhaseResult:
+def _meters(base) -> tuple[CpuMeter, CpuMeter]:
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"]
+    return CpuMeter(base.worker_pids), CpuMeter(lambda: postgres_backend_pids(database))
+
+
+def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, users: int,
+                       think: float = 0.0) -> PhaseResult:
+    """``think``: mean pause (seconds, uniform 0.5x to 1.5x) of each user between two submits; 0 = closed loop."""
+    import random
+
+    rng = random.Random(7)
     url = base + plan.step_path
     diets = ["Vegetarian", "Halal", "No nuts", "Gluten-free", "", "Vegan; no sesame"]
 
@@ -247,7 +287,9 @@ def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, use
                 return True, "saved", ""
             return False, f"HTTP {r.status}", f"HTTP {r.status} Location={location!r}"
 
-    return asyncio.run(_run_phase("registration step 3 POST", seconds, warmup, users, request))
+    name = "registration step 3 POST" + (f" (think time {think:g} s)" if think else " (closed loop)")
+    pause = (lambda: think * rng.uniform(0.5, 1.5)) if think else None
+    return asyncio.run(_run_phase(name, seconds, warmup, users, request, _meters(base), pause=pause))
 
 
 def agenda_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int) -> PhaseResult:
@@ -260,7 +302,7 @@ def agenda_phase(base: str, plan: Plan, seconds: float, warmup: float, concurren
                 return True, "200", ""
             return False, f"HTTP {r.status}", f"HTTP {r.status}"
 
-    return asyncio.run(_run_phase("agenda day GET", seconds, warmup, concurrency, request))
+    return asyncio.run(_run_phase("agenda day GET", seconds, warmup, concurrency, request, _meters(base)))
 
 
 def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int) -> PhaseResult:
@@ -284,7 +326,7 @@ def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurre
             result = answer.get("result")
             return result in ("ok", "already"), str(result), str(answer)[:200]
 
-    return asyncio.run(_run_phase("check-in scan POST", seconds, warmup, concurrency, request))
+    return asyncio.run(_run_phase("check-in scan POST", seconds, warmup, concurrency, request, _meters(base)))
 
 
 # --- report --------------------------------------------------------------------------------------------------------
@@ -297,18 +339,24 @@ def _verdict(ok: bool) -> str:
 def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, workers: int, threads: int) -> None:
     print()
     for phase in results.values():
+        app, db = phase.cpu_ms_per_request
         print(summary(phase.name, phase.latencies, phase.errors, phase.seconds)
               + f"; client CPU {phase.client_cpu * 100:.0f}% of one core; outcomes {phase.outcomes}")
+        print(f"    server CPU per request: {app:.1f} ms gunicorn + {db:.1f} ms PostgreSQL "
+              f"(gunicorn {phase.app_cpu / phase.seconds * 100:.0f}% + PostgreSQL {phase.db_cpu / phase.seconds * 100:.0f}% "
+              f"of one core) -> at most ~{phase.projected_rate:.0f}/s with both cores free")
         for sample in phase.error_samples:
             print(f"    error sample: {sample}")
     rows = []
-    if "registration" in results:
-        r = results["registration"]
-        rows.append((f"registration p50 ({users} users)", f"{r.p(0.5):.1f} ms", "", ""))
-        rows.append((f"registration p95 ({users} users)", f"{r.p(0.95):.1f} ms",
+    for key, r in results.items():
+        if not key.startswith("registration"):
+            continue
+        label = "closed loop" if key == "registration" else f"think {key.split('-', 1)[1]} s"
+        rows.append((f"registration p50 ({users} users, {label})", f"{r.p(0.5):.1f} ms", "", ""))
+        rows.append((f"registration p95 ({users} users, {label})", f"{r.p(0.95):.1f} ms",
                      f"<= {TARGETS['registration_p95_ms']:.0f} ms", _verdict(r.p(0.95) <= TARGETS["registration_p95_ms"])))
-        rows.append(("registration errors", str(r.errors), "0", _verdict(r.errors == 0)))
-        rows.append(("registration submits/s", f"{r.rate:.0f}", "", ""))
+        rows.append((f"registration errors ({label})", str(r.errors), "0", _verdict(r.errors == 0)))
+        rows.append((f"registration submits/s ({label})", f"{r.rate:.0f}", "", ""))
     if "agenda" in results:
         r = results["agenda"]
         rows.append((f"agenda requests/s ({concurrency} conc.)", f"{r.rate:.0f}", f">= {TARGETS['agenda_rps']:.0f}",
@@ -336,11 +384,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4: two per core)")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync)")
     parser.add_argument("--phases", default="registration,agenda,checkin")
+    parser.add_argument("--think", default="1", help="also run registration with these mean think times (s), "
+                        "comma-separated; '' for none (the closed loop always runs)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 s per phase, 5 users, 4 desks")
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.warmup, args.users, args.concurrency, args.workers = 2.0, 0.5, 5, 4, 2
+        args.think = ""
     phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    args.think = [float(t) for t in args.think.split(",") if t.strip() and float(t) > 0]
     load = os.getloadavg()
     print(f"load average before the bench: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work shares the CPUs)")
     started = time.perf_counter()
@@ -353,6 +405,10 @@ def main(argv: list[str] | None = None) -> int:
         for phase in phases:
             if phase == "registration":
                 results[phase] = registration_phase(base, plan, args.seconds, args.warmup, args.users)
+                for think in args.think:
+                    results[f"registration-{think:g}"] = registration_phase(
+                        base, plan, args.seconds, args.warmup, args.users, think=think
+                    )
             elif phase == "agenda":
                 results[phase] = agenda_phase(base, plan, args.seconds, args.warmup, args.concurrency)
             elif phase == "checkin":
