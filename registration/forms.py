@@ -62,9 +62,9 @@ class TimeInput(forms.TimeInput):
 
 
 class NominationForm(forms.Form):
-    first_name = forms.CharField(label=_("Given names"), max_length=150)
-    last_name = forms.CharField(label=_("Surname"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("Given names"), max_length=150, widget=forms.TextInput(attrs={"dir": "auto"}))
+    last_name = forms.CharField(label=_("Surname"), max_length=150, widget=forms.TextInput(attrs={"dir": "auto"}))
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"dir": "ltr"}))
     category = forms.ChoiceField(label=_("Category"), choices=ParticipantCategory.choices)
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=LanguageCode.choices)
 
@@ -111,6 +111,9 @@ class PersonalDetailsForm(forms.ModelForm):
             "organization", "nationality", "phone", "preferred_language", "languages_spoken",
         ]
         widgets = {
+            "first_name": forms.TextInput(attrs={"dir": "auto"}),
+            "last_name": forms.TextInput(attrs={"dir": "auto"}),
+            "badge_name": forms.TextInput(attrs={"dir": "auto"}),
             "badge_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
@@ -277,8 +280,10 @@ class OpenRequestForm(forms.Form):
     category = forms.ChoiceField(
         label=_("As"), choices=[(value, ParticipantCategory(value).label) for value in REQUESTABLE_CATEGORIES]
     )
-    first_name = forms.CharField(label=_("Given names (as in passport)"), max_length=150)
-    last_name = forms.CharField(label=_("Surname (as in passport)"), max_length=150)
+    first_name = forms.CharField(label=_("Given names (as in passport)"), max_length=150,
+                                 widget=forms.TextInput(attrs={"dir": "auto"}))
+    last_name = forms.CharField(label=_("Surname (as in passport)"), max_length=150,
+                                widget=forms.TextInput(attrs={"dir": "auto"}))
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
     reason = forms.CharField(

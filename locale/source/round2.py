@@ -40,4 +40,5 @@ T = {
     "agenda file": ("fichier de l'ordre du jour", "ملف جدول الأعمال"),
     "agenda files": ("fichiers de l'ordre du jour", "ملفات جدول الأعمال"),
     "offline": ("hors ligne", "غير متصل"),
+    "list separator\x04, ": (", ", "، "),
 }
