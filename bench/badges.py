@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import logging
 import os
 import random
 import resource
@@ -80,6 +81,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sets (10 and 20) for a CI smoke test")
     args = parser.parse_args()
+    logging.getLogger("registration.services.badges").setLevel(logging.WARNING)  # keep the table readable
     sizes = [10, 20] if args.quick else [50, 200, 500]
     badges.render_badges(fictitious(3), processes=1)  # warm-up: fonts, templates, stylesheets
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
