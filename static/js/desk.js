@@ -136,7 +136,7 @@
         var image = context.getImageData(0, 0, canvas.width, canvas.height);
         var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
         var now = Date.now();
-        if (found && found.data && (found.data !== lastCode || now - lastAt > 4000)) {
+        if (found && found.data && (found.data !== lastCode || now - lastAt > 10000)) {
           lastCode = found.data;
           lastAt = now;
           submit(found.data);

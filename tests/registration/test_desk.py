@@ -291,3 +291,19 @@ def test_desk_arrivals_counts_and_constant_queries(staff_client, conference):
     assert {row["code"]: row["approved"] for row in data["categories"]} == {"delegate": 4, "expert": 3}
     page = staff_client.get(reverse("registration:desk_arrivals"))
     assert page.status_code == 200 and "desk.js" in page.content.decode()
+
+
+def test_desk_participant_page_query_count_constant_with_prints(staff_client, conference):
+    from registration.services.badges import badge_print_record
+
+    person = approved(conference)
+    badge_print_record(person.badge, actor=StaffFactory())
+    url = reverse("registration:desk_participant", args=[person.public_id])
+    with CaptureQueriesContext(connection) as one:
+        staff_client.get(url)
+    for index in range(5):
+        badge_print_record(person.badge, actor=StaffFactory(), reprint_reason=f"reason {index}")
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(url)
+    assert response.content.decode().count("reason ") == 5
+    assert len(many) == len(one)
