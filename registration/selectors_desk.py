@@ -120,3 +120,10 @@ def arrivals(conference: Conference) -> dict:
         "delegations": delegations,
         "categories": categories,
     }
+
+
+def door_sessions(conference: Conference):
+    """The programme's sessions, for the attendance scan at a room's door."""
+    from sessions_app.models import Session
+
+    return Session.objects.filter(conference=conference).select_related("room").order_by("starts_at", "pk")

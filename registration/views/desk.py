@@ -25,6 +25,7 @@ from ..selectors_desk import (
     badge_prints,
     conference_batches,
     desk_search,
+    door_sessions,
     get_batch_for,
     get_desk_participant,
 )
@@ -62,7 +63,11 @@ def staff_required(view=None, *, api: bool | str = False):
 def desk_home(request, conference):
     query = request.GET.get("q", "").strip()
     results = list(desk_search(conference, query)[:50]) if query else []
-    return render(request, "registration/desk/search.html", {"conference": conference, "query": query, "results": results})
+    return render(
+        request,
+        "registration/desk/search.html",
+        {"conference": conference, "query": query, "results": results, "sessions": door_sessions(conference)[:100]},
+    )
 
 
 @staff_required

@@ -230,6 +230,9 @@ def test_desk_session_scan_records_attendance(staff_client, conference):
     assert response.json()["result"] == "ok"
     assert Attendance.objects.filter(session=session, participant=person).count() == 1
     assert staff_client.get(reverse("registration:desk_session_scan", args=[other.pk])).status_code == 404
+    home = staff_client.get(reverse("registration:desk")).content.decode()
+    assert reverse("registration:desk_session_scan", args=[session.pk]) in home
+    assert reverse("registration:desk_session_scan", args=[other.pk]) not in home
 
 
 def test_desk_batches_start_poll_download(staff_client, conference, django_capture_on_commit_callbacks):
