@@ -301,7 +301,9 @@ def test_participant_approve_prerenders_badge_for_desk(django_capture_on_commit_
     badge.refresh_from_db()
     assert badge.cached_pdf.name == cached_name  # nothing re-rendered
     assert "Pre Rendered" in pages_text(content)[0]
-    print(f"warm desk badge: {elapsed * 1000:.0f} ms")
+    start = time.perf_counter()
+    badge_pdf_for_desk(person, actor=staff, reprint_reason="Spelling")
+    print(f"warm desk badge: {elapsed * 1000:.0f} ms, reprint {(time.perf_counter() - start) * 1000:.0f} ms")
 
     with django_capture_on_commit_callbacks(execute=True):
         participant_update(person, actor=staff, badge_name="Renamed")
