@@ -69,8 +69,8 @@ class Conference(models.Model):
         _("badge format"), max_length=10, choices=BadgeFormat.choices, default=BadgeFormat.A6
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-start_date"]
@@ -127,7 +127,7 @@ class Conference(models.Model):
 class Partner(models.Model):
     """A host, funder or partner shown on the home page, badges and letters."""
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="partners")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="partners")
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
     name = models.CharField(_("name (English)"), max_length=300)
     name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
@@ -154,7 +154,7 @@ def nomination_letter_path(instance: Delegation, filename: str) -> str:
 
 
 class Delegation(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="delegations")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="delegations")
     code = models.SlugField(
         _("code"), max_length=40, help_text=_("Short unique code, for example EGY or UNODC.")
     )
@@ -190,10 +190,10 @@ class Delegation(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["pdf"])],
     )
-    nomination_letter_uploaded_at = models.DateTimeField(null=True, blank=True)
+    nomination_letter_uploaded_at = models.DateTimeField(_("nomination letter uploaded"), null=True, blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["conference", "code"]
@@ -227,14 +227,14 @@ class AuditLog(models.Model):
     """Who changed what, when: written by services, shown read-only in the admin."""
 
     conference = models.ForeignKey(
-        Conference, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     action = models.CharField(_("action"), max_length=60)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE, null=True, blank=True)
+    object_id = models.CharField(_("object identifier"), max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)

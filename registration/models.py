@@ -153,7 +153,7 @@ class Participant(models.Model):
 class TravelDocument(models.Model):
     """Passport data for visa letters: organizers only, every read logged, purged after the event."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="travel_document")
+    participant = models.OneToOneField(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="travel_document")
     passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
     issuing_country = CountryField(_("issuing country"), blank=True)
@@ -169,7 +169,7 @@ class TravelDocument(models.Model):
 
 
 class Invitation(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="invitations")
     delegation = models.ForeignKey(
         Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="invitations",
@@ -191,23 +191,23 @@ class Invitation(models.Model):
     )
     expires_at = models.DateTimeField(_("expires"))
     inviter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+        Participant, verbose_name=_("participant"), on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
     )
-    send_count = models.PositiveIntegerField(default=0)
+    send_count = models.PositiveIntegerField(_("times sent"), default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_error = models.TextField(_("last sending error"), blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(_("sending attempts"), default=0)
     # Idempotent sending: each request to send bumps ``send_generation`` and queues a task carrying it; the
     # task sends only while ``sent_generation`` is lower and records it in the transaction that sends.
     send_generation = models.PositiveIntegerField(default=0, editable=False)
     sent_generation = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -236,14 +236,14 @@ class ParticipantNotice(models.Model):
         REJECTED = "rejected", _("Rejection")
         CANCELLED = "cancelled", _("Cancellation")
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="notices")
+    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(_("sending attempts"), default=0)
     last_error = models.TextField(_("last sending error"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -257,15 +257,15 @@ class ParticipantNotice(models.Model):
 class Badge(models.Model):
     """A participant's badge: the signed check-in token in its QR code, and its print history."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="badge")
+    participant = models.OneToOneField(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="badge")
     # Random, unguessable; the QR carries it signed. Rotating it revokes the old printed badge.
     token = models.CharField(max_length=64, unique=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     printed_count = models.PositiveIntegerField(_("times printed"), default=0)
     last_printed_at = models.DateTimeField(_("last printed"), null=True, blank=True)
     cached_pdf = models.FileField(upload_to="badges/single/", blank=True)
     cached_for = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the data the cache shows")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("badge")
@@ -276,14 +276,14 @@ class Badge(models.Model):
 
 
 class BadgePrint(models.Model):
-    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="prints")
+    badge = models.ForeignKey(Badge, verbose_name=_("badge"), on_delete=models.CASCADE, related_name="prints")
     printed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("printed by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    printed_at = models.DateTimeField(auto_now_add=True)
-    is_reprint = models.BooleanField(default=False)
+    printed_at = models.DateTimeField(_("printed"), auto_now_add=True)
+    is_reprint = models.BooleanField(_("reprint"), default=False)
     reason = models.CharField(_("reprint reason"), max_length=300, blank=True)
-    batch = models.ForeignKey("BadgeBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    batch = models.ForeignKey("BadgeBatch", verbose_name=_("batch"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-printed_at"]
@@ -297,20 +297,20 @@ class BadgePrint(models.Model):
 class BadgeBatch(models.Model):
     """One batch render: who asked, for what, its progress and the stored file."""
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="badge_batches")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="badge_batches")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    delegation = models.ForeignKey(Delegation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    delegation = models.ForeignKey(Delegation, verbose_name=_("delegation"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     participant_ids = models.JSONField(default=list, blank=True)
-    layout = models.CharField(max_length=20, default="single")
-    status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="badges/batches/", blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    layout = models.CharField(_("layout"), max_length=20, default="single")
+    status = models.CharField(_("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    file = models.FileField(_("file"), upload_to="badges/batches/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -324,18 +324,18 @@ class BadgeBatch(models.Model):
 class CheckIn(models.Model):
     """One scan at the check-in desk; the client id makes offline resends idempotent."""
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="scans")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="scans")
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
     )
     client_id = models.CharField(max_length=64, unique=True)
-    result = models.CharField(max_length=20, choices=CheckInResult.choices)
-    scanned_at = models.DateTimeField(help_text="When the device scanned (may be earlier than received)")
-    received_at = models.DateTimeField(auto_now_add=True)
+    result = models.CharField(_("result"), max_length=20, choices=CheckInResult.choices)
+    scanned_at = models.DateTimeField(_("scanned"), help_text=_("When the device scanned (may be earlier than received)"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
     scanned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("scanned by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    device = models.CharField(max_length=60, blank=True)
+    device = models.CharField(_("device"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -352,11 +352,11 @@ class CheckIn(models.Model):
 class RevokedBadgeToken(models.Model):
     """A badge token that was rotated away (lost or stolen badge): a scan of it answers "revoked"."""
 
-    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="revoked_tokens")
+    badge = models.ForeignKey(Badge, verbose_name=_("badge"), on_delete=models.CASCADE, related_name="revoked_tokens")
     token = models.CharField(max_length=64, unique=True)
-    revoked_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), auto_now_add=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 

@@ -15,7 +15,7 @@ from .enums import BilateralStatus, RoleKind, SessionKind, SignupStatus
 
 
 class Room(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name (English)"), max_length=120)
     name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
     name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
@@ -40,7 +40,7 @@ class Room(models.Model):
 
 
 class Session(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="sessions")
     kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
     title = models.CharField(_("title (English)"), max_length=300)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
@@ -59,8 +59,8 @@ class Session(models.Model):
     signup_required = models.BooleanField(_("sign-up required"), default=False)
     interpretation_languages = models.JSONField(_("interpretation languages"), default=list, blank=True)
     is_public = models.BooleanField(_("shown on the public agenda"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "room__order", "id"]
@@ -89,7 +89,7 @@ class Session(models.Model):
 
 
 class SessionRole(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roles")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="roles")
     participant = models.ForeignKey(
         Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="session_roles"
     )
@@ -109,13 +109,13 @@ class SessionRole(models.Model):
 
 
 class SessionSignup(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="signups")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="signups")
+    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="signups")
     status = models.CharField(_("status"), max_length=20, choices=SignupStatus.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    promoted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    promoted_at = models.DateTimeField(_("promoted from the waiting list"), null=True, blank=True)
     # Set in the transaction that claims the promotion e-mail, so a retried task never sends twice.
-    promotion_notified_at = models.DateTimeField(null=True, blank=True)
+    promotion_notified_at = models.DateTimeField(_("promotion notified"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "created_at", "id"]
@@ -132,9 +132,9 @@ class SessionSignup(models.Model):
 class PersonalFeed(models.Model):
     """A participant's private iCal feed: secret token (hashed), revocable."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="ical_feed")
+    participant = models.OneToOneField(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="ical_feed")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("personal calendar feed")
@@ -147,12 +147,12 @@ class PersonalFeed(models.Model):
 class Attendance(models.Model):
     """A scan at a room's door; the client id makes offline resends idempotent."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendance")
     client_id = models.CharField(max_length=64, unique=True)
-    scanned_at = models.DateTimeField()
+    scanned_at = models.DateTimeField(_("scanned"))
     scanned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("scanned by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -189,7 +189,7 @@ class AgendaFile(models.Model):
 
 
 class BilateralMeeting(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="bilaterals")
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="bilaterals")
     requesting = models.ForeignKey(
         Delegation, verbose_name=_("requesting delegation"), on_delete=models.CASCADE, related_name="+"
     )
@@ -199,11 +199,11 @@ class BilateralMeeting(models.Model):
     topic = models.CharField(_("topic"), max_length=300, blank=True)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
-    room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(
         _("status"), max_length=20, choices=BilateralStatus.choices, default=BilateralStatus.REQUESTED
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
