@@ -400,7 +400,10 @@ def _refuse_unapproved(participant: Participant) -> None:
 def badge_ensure(participant: Participant) -> Badge:
     """The participant's badge, created with a random token if missing (approved participants only)."""
     _refuse_unapproved(participant)
-    badge = Badge.objects.filter(participant=participant).first()
+    try:
+        badge = participant.badge  # loaded with select_related("badge"): no query
+    except Badge.DoesNotExist:
+        badge = None
     if badge is None:
         with transaction.atomic():
             badge, _created = Badge.objects.get_or_create(participant=participant, defaults={"token": new_token()})
@@ -486,6 +489,28 @@ def badge_print_record(badge: Badge, *, actor, reprint_reason: str | None = None
         locked.save(update_fields=["printed_count", "last_printed_at"])
     badge.printed_count, badge.last_printed_at = locked.printed_count, locked.last_printed_at
     return printed
+
+
+def badge_prints_record(badges: Sequence[Badge], *, actor, batch: BadgeBatch) -> None:
+    """Record one print of each badge of a batch in a constant number of queries (reprints say so)."""
+    from django.db.models import F
+
+    ids = [badge.pk for badge in badges]
+    with transaction.atomic():
+        counts = dict(
+            Badge.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "printed_count")
+        )
+        staff = actor if getattr(actor, "pk", None) else None
+        reason = _("Batch reprint")
+        BadgePrint.objects.bulk_create(
+            [
+                BadgePrint(badge_id=pk, printed_by=staff, batch=batch, is_reprint=counts[pk] > 0,
+                           reason=reason if counts[pk] > 0 else "")
+                for pk in ids
+            ],
+            batch_size=500,
+        )
+        Badge.objects.filter(pk__in=ids).update(printed_count=F("printed_count") + 1, last_printed_at=timezone.now())
 
 
 def badge_pdf_for_desk(participant: Participant, *, actor, reprint_reason: str | None = None) -> bytes:
@@ -601,8 +626,8 @@ def badge_batch_run(batch: BadgeBatch) -> BadgeBatch:
         name = f"badges-{batch.conference.slug}-{scope}-{stamp}-{batch.pk}.pdf"
         batch.file.save(name, ContentFile(content), save=False)
         with transaction.atomic():
-            for participant in participants:
-                badge_print_record(participant.badge, actor=batch.requested_by, batch=batch)
+            badge_prints_record([participant.badge for participant in participants], actor=batch.requested_by,
+                                batch=batch)
             batch.status = BatchStatus.DONE
             batch.total = len(participants)
             batch.done = len(participants)

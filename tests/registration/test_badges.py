@@ -319,3 +319,23 @@ def test_render_badges_failing_process_raises():
 
     with pytest.raises(RuntimeError, match="rendering process failed"):
         render_badges(people, processes=2, chunk_size=10)
+
+
+def test_badge_batch_query_count_constant():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = StaffFactory()
+
+    def run(count):
+        conference = ConferenceFactory()
+        for _ in range(count):
+            approved(conference=conference)
+        batch = BadgeBatch.objects.create(conference=conference, requested_by=staff, total=count)
+        with CaptureQueriesContext(connection) as queries:
+            batch = badge_batch_run(batch)
+        assert batch.status == BatchStatus.DONE
+        assert BadgePrint.objects.filter(batch=batch).count() == count
+        return len(queries)
+
+    assert run(1) == run(6)
