@@ -89,10 +89,11 @@ def test_render_badges_html_in_names_prints_as_text():
     assert pypdf.PdfReader(io.BytesIO(content)).attachments == {}
 
 
-def test_render_badges_qr_decodes_to_signed_token(tmp_path):
+@pytest.mark.parametrize("badge_format", ["a6", "cr80"])
+def test_render_badges_qr_decodes_to_signed_token(tmp_path, badge_format):
     if not shutil.which("zbarimg") or not shutil.which("pdftoppm"):
         pytest.fail("zbar-tools and poppler-utils are required (apt-get install zbar-tools poppler-utils)")
-    person = approved()
+    person = approved(conference=ConferenceFactory(badge_format=badge_format))
     badge = Badge.objects.get(participant=person)
 
     decoded = decode_qr(render_badges([person]), tmp_path)
