@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,7 @@ class DayFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         days = sorted({day for conference in Conference.objects.all() for day in selectors.conference_days(conference)})
-        return [(day.isoformat(), day.strftime("%a %d %b %Y")) for day in days]
+        return [(day.isoformat(), date_format(day, "D j M Y")) for day in days]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -138,7 +139,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("day"), ordering="starts_at")
     def local_day(self, obj: Session) -> str:
-        return self._local(obj, obj.starts_at).strftime("%a %Y-%m-%d")
+        return date_format(self._local(obj, obj.starts_at), "D Y-m-d")
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, obj: Session) -> str:

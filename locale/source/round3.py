@@ -1,0 +1,32 @@
+"""Translations: verbose names of model fields shown in the admin, third extraction (French, Arabic)."""
+
+T = {
+    "nomination letter uploaded": ("lettre de désignation téléversée le", "تاريخ رفع رسالة الترشيح"),
+    "actor": ("auteur", "المنفِّذ"),
+    "object type": ("type d'objet", "نوع العنصر"),
+    "object identifier": ("identifiant de l'objet", "معرّف العنصر"),
+    "invited by": ("invité par", "الداعي"),
+    "times sent": ("nombre d'envois", "عدد مرات الإرسال"),
+    "sending attempts": ("tentatives d'envoi", "محاولات الإرسال"),
+    "printed by": ("imprimé par", "طبعها"),
+    "printed": ("imprimé le", "تاريخ الطباعة"),
+    "reprint": ("réimpression", "إعادة طباعة"),
+    "requested by": ("demandé par", "مقدِّم الطلب"),
+    "layout": ("mise en page", "التنسيق"),
+    "total": ("total", "الإجمالي"),
+    "error": ("erreur", "الخطأ"),
+    "finished": ("terminé le", "تاريخ الانتهاء"),
+    "result": ("résultat", "النتيجة"),
+    "scanned": ("lu le", "تاريخ المسح"),
+    "When the device scanned (may be earlier than received)": (
+        "Heure de la lecture sur l'appareil (peut précéder la réception)",
+        "وقت المسح على الجهاز (قد يسبق وقت الاستلام)",
+    ),
+    "received": ("reçu le", "تاريخ الاستلام"),
+    "scanned by": ("lu par", "أجرى المسح"),
+    "device": ("appareil", "الجهاز"),
+    "revoked by": ("révoqué par", "ألغاها"),
+    "promoted from the waiting list": ("sorti de la liste d'attente le", "تاريخ النقل من قائمة الانتظار"),
+    "promotion notified": ("promotion notifiée le", "تاريخ الإشعار بالنقل"),
+    "Attendance at a room's door": ("Présence à l'entrée d'une salle", "الحضور عند باب القاعة"),
+}
