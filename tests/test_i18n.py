@@ -578,3 +578,24 @@ def test_badge_in_participant_language_reads_back_from_pdf(world):
     assert "أمينة حداد" in texts[0].splitlines()
     assert "المؤتمر الأقاليمي" in texts[0] and "يوليو" in texts[0] and "تونس" in texts[0]
     assert "Conférence interrégionale" in texts[1] and "juillet" in texts[1] and "Tunisie" in texts[1]
+
+
+def test_model_fields_have_translatable_names():
+    """The admin shows model and field names: each of ours is marked for translation (else it stays English)."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    # Internal columns never shown in a form or list: tokens, hashes, caches and bookkeeping counters.
+    internal = {"token", "token_hash", "send_generation", "sent_generation", "cached_pdf", "cached_for",
+                "participant_ids", "client_id", "target", "sent_generation"}
+    untranslated = []
+    for label in ("conference", "registration", "sessions_app"):
+        for model in apps.get_app_config(label).get_models():
+            if not isinstance(model._meta.verbose_name, Promise):
+                untranslated.append(model.__name__)
+            for field in model._meta.get_fields():
+                if field.auto_created or not hasattr(field, "verbose_name") or field.name in internal:
+                    continue
+                if not isinstance(field.verbose_name, Promise):
+                    untranslated.append(f"{model.__name__}.{field.name}")
+    assert untranslated == []
