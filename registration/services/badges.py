@@ -166,9 +166,9 @@ def badge_fingerprint(data: dict) -> str:
 def _qr_uri(code: str) -> str:
     import segno
 
-    # A fixed mask skips segno's best-mask search (most of its time); every mask decodes. One pixel per module:
-    # the PDF scales it up with image-rendering: pixelated (no interpolation), which stays sharp.
-    return segno.make_qr(code, error="m", mask=4).png_data_uri(scale=1, border=0)
+    # A fixed mask skips segno's best-mask search (most of its time); every mask decodes. Four pixels per module
+    # and image-rendering: pixelated keep the modules sharp even in viewers that interpolate (small CR80 codes).
+    return segno.make_qr(code, error="m", mask=4).png_data_uri(scale=4, border=0)
 
 
 def _photo_uri(path: str) -> str:
