@@ -100,6 +100,8 @@ def test_compiled_catalog_matches_po(language, domain):
 
 def test_catalogs_up_to_date_with_code(tmp_path):
     """Every string marked for translation in the code is in the committed catalogs (run `make messages`)."""
+    if not shutil.which("xgettext"):
+        pytest.fail("GNU gettext is needed to check the catalogs (apt-get install gettext; .ci/run installs it)")
     work = tmp_path / "src"
     work.mkdir()
     for name in ("manage.py", "conference", "registration", "sessions_app", "templates", "static/js", "locale"):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, RoomFactory, SessionFactory
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -19,8 +19,11 @@ def test_browser_switch_to_arabic_lays_out_right_to_left(live_server, transactio
     from playwright.sync_api import expect, sync_playwright
 
     settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
-    ConferenceFactory(slug="sharm2023", name="Inter-regional Conference", name_ar="المؤتمر الأقاليمي",
-                      name_fr="Conférence interrégionale", city_ar="شرم الشيخ")
+    conference = ConferenceFactory(slug="sharm2023", name="Inter-regional Conference", name_ar="المؤتمر الأقاليمي",
+                                   name_fr="Conférence interrégionale", city_ar="شرم الشيخ")
+    room = RoomFactory(conference=conference, name="Hall A", name_ar="القاعة أ")
+    SessionFactory(conference=conference, room=room, kind="opening", title="Opening ceremony",
+                   title_ar="حفل الافتتاح")
     ARTIFACTS.mkdir(exist_ok=True)
 
     with sync_playwright() as playwright:
@@ -51,6 +54,11 @@ def test_browser_switch_to_arabic_lays_out_right_to_left(live_server, transactio
             assert brand["x"] + brand["width"] > 1280 * 0.8 and switcher["x"] < 1280 * 0.2
 
             page.screenshot(path=str(ARTIFACTS / "home-ar.png"), full_page=True)
+
+            page.goto(f"{live_server.url}/programme/day/2023-07-10/")
+            expect(page.locator("main")).to_contain_text("حفل الافتتاح")
+            expect(page.locator("main")).to_contain_text("09:00")
+            page.screenshot(path=str(ARTIFACTS / "programme-ar.png"), full_page=True)
 
             # The choice sticks across pages (cookie), and switching back restores left to right.
             page.goto(f"{live_server.url}/accounts/login/")
