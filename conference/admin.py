@@ -18,6 +18,10 @@ from registration.models import Participant
 from . import selectors
 from .models import AuditLog, Conference, Delegation, Partner
 
+admin.site.site_header = _("Accord administration")
+admin.site.site_title = _("Accord administration")
+admin.site.index_title = _("Conference administration")
+
 
 class PartnerInline(admin.TabularInline):
     model = Partner

@@ -126,7 +126,7 @@ T = {
     "Pending": ("En attente", "قيد الانتظار"),
     "Sent": ("Envoyée", "أُرسلت"),
     "Sending failed": ("Échec de l'envoi", "تعذّر الإرسال"),
-    "Used": ("Utilisée", "استُخدمت"),
+    "Used": ("Utilisée", "مستخدَمة"),
     "Revoked": ("Révoquée", "مسحوبة"),
     "Expired": ("Expirée", "منتهية الصلاحية"),
     "By invitation": ("Sur invitation", "بدعوة"),

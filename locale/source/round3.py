@@ -29,4 +29,6 @@ T = {
     "promoted from the waiting list": ("sorti de la liste d'attente le", "تاريخ النقل من قائمة الانتظار"),
     "promotion notified": ("promotion notifiée le", "تاريخ الإشعار بالنقل"),
     "Attendance at a room's door": ("Présence à l'entrée d'une salle", "الحضور عند باب القاعة"),
+    "Accord administration": ("Administration d'Accord", "إدارة Accord"),
+    "Conference administration": ("Administration de la conférence", "إدارة المؤتمر"),
 }
