@@ -67,6 +67,11 @@ def test_browser_switch_to_arabic_lays_out_right_to_left(live_server, transactio
             expect(page.locator("html")).to_have_attribute("lang", "fr")
             assert page.evaluate("document.documentElement.dir") == "ltr"
             expect(page.locator("main")).to_contain_text("Se connecter")
+
+            # A browser set to Arabic gets Arabic on its first visit (Accept-Language), before any choice.
+            arabic = browser.new_context(locale="ar-EG").new_page()
+            arabic.goto(f"{live_server.url}/")
+            assert arabic.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
         finally:
             browser.close()
     assert (ARTIFACTS / "home-ar.png").stat().st_size > 10_000
