@@ -212,10 +212,9 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
         start = time.perf_counter()
         count_from = start + warmup
         stop = count_from + seconds
-        cpu_at_count = None
+        client_cpu: list[float] = []
 
         async def loop(index: int) -> None:
-            nonlocal cpu_at_count
             n = 0
             while True:
                 now = time.perf_counter()
@@ -230,10 +229,8 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
                 n += 1
                 if pause is not None:  # the user's think time: after the answer, not part of the latency
                     await asyncio.sleep(pause())
-                if began < count_from or ended > stop:
-                    continue  # warm-up, or finished after the end: not counted
-                if cpu_at_count is None:
-                    cpu_at_count = time.process_time()
+                if ended < count_from or ended > stop:
+                    continue  # answered during the warm-up or after the end: not counted
                 result.outcomes[label] = result.outcomes.get(label, 0) + 1
                 if ok:
                     result.latencies.append(ended - began)
@@ -243,17 +240,18 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
                         result.error_samples.append(detail)
 
         async def measure() -> None:
-            if meters is None:
-                return
             await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
-            for meter in meters:
+            client_cpu.append(time.process_time())
+            for meter in meters or ():
                 meter.start()
             await asyncio.sleep(max(0.0, stop - time.perf_counter()))
-            result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
+            client_cpu.append(time.process_time())
+            if meters:
+                result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
 
         await asyncio.gather(measure(), *(loop(i) for i in range(concurrency)))
         result.seconds = seconds
-        result.client_cpu = (time.process_time() - (cpu_at_count or time.process_time())) / seconds
+        result.client_cpu = (client_cpu[1] - client_cpu[0]) / seconds
     return result
 
 

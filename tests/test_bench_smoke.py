@@ -36,7 +36,7 @@ def test_bench_load_quick_prints_figures_against_targets():
     out = run_bench("load.py", 120)
     for figure in ("registration p95", "registration errors", "agenda requests/s", "check-in scans/s", "check-in p95"):
         assert figure in out, out
-    assert "errors 0" in out.split("registration step 3 POST:")[1].split("\n")[0], out
+    assert "errors 0" in out.split("registration step 3 POST (closed loop):")[1].split("\n")[0], out
 
 
 def test_bench_invitations_quick_delivers_each_once():

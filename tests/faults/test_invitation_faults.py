@@ -14,11 +14,12 @@ from tests.faults.conftest import worker_database_url
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def wait_for(condition, timeout: float, step: float = 0.05, message: str = "") -> None:
+def wait_for(condition, timeout: float, step: float = 0.05, message=lambda: "") -> None:
+    """Poll ``condition`` until true; on time-out fail with ``message()`` (evaluated then)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s: {message}")
+            raise AssertionError(f"timed out after {timeout} s: {message()}")
         time.sleep(step)
 
 
@@ -44,13 +45,15 @@ def test_invitations_worker_killed_midway_each_delivered_once(real_services, tas
             database_url=worker_database_url(), broker_url=real_services, smtp_port=port,
             CELERY_VISIBILITY_TIMEOUT="6", CELERY_UNACKED_RESTORE_INTERVAL="1", CELERY_UNACKED_RESTORE_THROTTLE="1",
         )
+        # All 200 tasks are queued before the worker starts: it is busy for the whole run.
+        invitations = invite(total, "killed")
         workers = [Worker(env, queue=task_queue, concurrency=concurrency, name="accord-fault-kill")]
         try:
             workers[0].wait_ready()
-            invitations = invite(total, "killed")
-            wait_for(lambda: sink.count() >= 40, 60, message=f"first e-mails; worker:\n{workers[0].tail()}")
+            wait_for(lambda: sink.count() >= 40, 60, message=lambda: f"first e-mails; worker:\n{workers[0].tail()}")
             sink.gate.clear()  # the next deliveries wait at RCPT: every pool process is mid-send
-            wait_for(lambda: sink.waiting >= concurrency, 20, message=f"{sink.waiting} processes at the gate")
+            wait_for(lambda: sink.waiting >= concurrency, 20,
+                     message=lambda: f"{sink.waiting} processes at the gate, {sink.count()} delivered")
             workers[0].kill()
             assert workers[0].process.returncode is not None
             delivered_before_kill = sink.count()
@@ -62,7 +65,7 @@ def test_invitations_worker_killed_midway_each_delivered_once(real_services, tas
             workers[1].wait_ready()
             wait_for(
                 lambda: sink.count() >= total and Invitation.objects.filter(status=InvitationStatus.SENT).count() == total,
-                60, step=0.2, message=f"{sink.count()} delivered; worker:\n{workers[1].tail()}",
+                60, step=0.2, message=lambda: f"{sink.count()} delivered; worker:\n{workers[1].tail()}",
             )
             time.sleep(7)  # past another visibility timeout: a message redelivered twice would send now
         finally:
@@ -90,7 +93,7 @@ def test_invitations_smtp_down_then_up_retried_and_delivered_once(real_services,
         # While the server is down: the failure is visible on every invitation, nothing is marked sent.
         wait_for(
             lambda: Invitation.objects.exclude(last_error="").count() == total, 30,
-            message=f"errors recorded; worker:\n{worker.tail()}",
+            message=lambda: f"errors recorded; worker:\n{worker.tail()}",
         )
         time.sleep(2)  # a retry or two more, still down
         down = list(Invitation.objects.values_list("status", "sent_at", "send_count"))
@@ -102,7 +105,7 @@ def test_invitations_smtp_down_then_up_retried_and_delivered_once(real_services,
         with smtp_sink(port) as (sink, _port):
             wait_for(
                 lambda: Invitation.objects.filter(status=InvitationStatus.SENT).count() == total, 40, step=0.2,
-                message=f"{sink.count()} delivered; worker:\n{worker.tail()}",
+                message=lambda: f"{sink.count()} delivered; worker:\n{worker.tail()}",
             )
             time.sleep(2)  # a late duplicate would arrive now
             per_recipient = sink.per_recipient()
