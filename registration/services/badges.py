@@ -163,12 +163,14 @@ def badge_fingerprint(data: dict) -> str:
 # --- the pure renderer ---------------------------------------------------------------------------
 
 
-def _qr_uri(code: str) -> str:
+def _qr_uri(code: str, badge_format: str = BadgeFormat.A6) -> str:
     import segno
 
-    # A fixed mask skips segno's best-mask search (most of its time); every mask decodes. Four pixels per module
-    # and image-rendering: pixelated keep the modules sharp even in viewers that interpolate (small CR80 codes).
-    return segno.make_qr(code, error="m", mask=4).png_data_uri(scale=4, border=0)
+    # A fixed mask skips segno's best-mask search (most of its time); every mask decodes. The image carries one
+    # pixel per module on A6 (30 mm: rasterizers scale it up without smoothing, image-rendering: pixelated) and
+    # four on the small CR80 code (19 mm), which some rasterizers would otherwise smooth into a blur.
+    scale = 4 if badge_format == BadgeFormat.CR80 else 1
+    return segno.make_qr(code, error="m", mask=4).png_data_uri(scale=scale, border=0)
 
 
 def _photo_uri(path: str) -> str:
@@ -194,7 +196,12 @@ def render_badges_html(items: Sequence[dict], *, layout: str = "single", badge_f
         raise ValueError(f"unknown layout {layout!r}")
     badge_format = badge_format or (items[0]["format"] if items else BadgeFormat.A6)
     badges = [
-        {**item, "format": badge_format, "qr_uri": _qr_uri(item["code"]), "photo_uri": _photo_uri(item["photo_path"])}
+        {
+            **item,
+            "format": badge_format,
+            "qr_uri": _qr_uri(item["code"], badge_format),
+            "photo_uri": _photo_uri(item["photo_path"]),
+        }
         for item in items
     ]
     per_sheet = SHEET_SIZE.get(badge_format, 4)
