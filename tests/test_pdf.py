@@ -178,11 +178,20 @@ def no_harfbuzz_subset(monkeypatch):
     monkeypatch.setattr(pdf, "_harfbuzz_checked", False)
 
 
-def test_system_check_missing_harfbuzz_subset_names_package(no_harfbuzz_subset):
+def test_system_check_missing_harfbuzz_subset_names_package(no_harfbuzz_subset, settings):
+    settings.DEBUG = False
     errors = conference_checks.check_harfbuzz_subset()
 
     assert [error.id for error in errors] == ["accord.E001"]
     assert "libharfbuzz-subset0" in errors[0].msg
+
+
+def test_system_check_missing_harfbuzz_subset_warns_in_embedded_mode(no_harfbuzz_subset, settings):
+    settings.DEBUG = True
+    messages = conference_checks.check_harfbuzz_subset()
+
+    assert [message.id for message in messages] == ["accord.W001"]
+    assert "libharfbuzz-subset0" in messages[0].msg
 
 
 def test_render_pdf_missing_harfbuzz_subset_fails_loudly(no_harfbuzz_subset):
