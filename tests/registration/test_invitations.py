@@ -92,7 +92,7 @@ def test_invitation_create_sends_in_language_with_site_link_and_stores_only_hash
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["invitee@example.org"]
-    assert message.subject == "Invitation: Conférence interrégionale"
+    assert message.subject == "Invitation : Conférence interrégionale"
     assert message.extra_headers["Content-Language"] == "fr"
     token = token_from(message)
     assert invitation.token_hash == hash_token(token)
@@ -278,7 +278,7 @@ def test_invitation_landing_mismatched_passwords_create_nothing(conference, dele
     token = token_from(mailoutbox[0])
     response = client.post(f"/invite/{token}/", {"password1": PASSWORD, "password2": PASSWORD + "x"})
     assert response.status_code == 200
-    assert "The two passwords differ" in response.content.decode()
+    assert "Les deux mots de passe sont différents" in response.content.decode()  # the invitation is in French
     weak = client.post(f"/invite/{token}/", {"password1": "123", "password2": "123"})
     assert weak.status_code == 200
     assert not get_user_model().objects.filter(email="invitee@example.org").exists()
@@ -339,7 +339,7 @@ def test_invitation_landing_existing_account_asked_to_log_in(conference, delegat
     invite(conference, delegation, django_capture_on_commit_callbacks)
     token = token_from(mailoutbox[0])
     response = client.post(f"/invite/{token}/", {"password1": PASSWORD, "password2": PASSWORD})
-    assert "already exists" in response.content.decode()
+    assert "existe déjà" in response.content.decode()  # the invitation is in French
     assert not Participant.objects.exists()
 
 
