@@ -601,3 +601,26 @@ def test_model_fields_have_translatable_names():
                 if not isinstance(field.verbose_name, Promise):
                     untranslated.append(f"{model.__name__}.{field.name}")
     assert untranslated == []
+
+
+@pytest.mark.parametrize(("language", "subject", "phrase"), [
+    ("ar", "لديك مقعد: حفل الافتتاح", "شغر مقعد وانتقلت من قائمة الانتظار"),
+    ("fr", "Vous avez une place : Cérémonie d'ouverture", "Une place s'est libérée"),
+])
+def test_waiting_list_promotion_email_in_participant_language(world, language, subject, phrase, mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    from sessions_app import services
+
+    session = world["session"]
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    first = ParticipantFactory(conference=world["conference"], preferred_language="en")
+    waiting = ParticipantFactory(conference=world["conference"], preferred_language=language)
+    seat = services.signup_create(session, participant=first)
+    services.signup_create(session, participant=waiting)
+    mailoutbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.signup_cancel(seat, actor=None)
+    assert [m.to for m in mailoutbox] == [[waiting.email]]
+    assert mailoutbox[0].subject == subject
+    assert phrase in mailoutbox[0].body
