@@ -541,6 +541,17 @@ def test_stylesheets_and_templates_use_logical_properties():
     assert offenders == []
 
 
+def test_templates_isolate_left_to_right_text_inline():
+    """dir="ltr" on a cell or a block would pull it to the left edge of an Arabic page: isolate inline instead."""
+    block = re.compile(r'<(td|th|dd|dt|p|div|li|section|h[1-6])\b[^>]*\sdir="ltr"')
+    offenders = [
+        f"{path.relative_to(BASE)}:{number}"
+        for path in (BASE / "templates").rglob("*.html") if "pdf" not in path.parts and "email" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if block.search(line)
+    ]
+    assert offenders == []
+
+
 def test_arabic_page_isolates_latin_names(client, world):
     html = get_page(client, world, "staff", lambda w: reverse("registration:desk_participant",
                                                               args=[w["participant"].public_id]), "ar")
