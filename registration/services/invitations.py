@@ -242,8 +242,13 @@ def invitation_send(invitation_id: int, *, generation: int, final_attempt: bool 
     ``last_error`` (status ``failed`` on the final attempt) and re-raised for the task's retry.
     Returns True if an e-mail went out now.
     """
+    from django.core.mail import get_connection
+
     from ..emails import invitation_email
 
+    # The SMTP connection is closed only after the commit: the QUIT round trip stays out of the window between
+    # the server accepting the message and the commit, where a killed worker means a second e-mail later.
+    connection = get_connection()
     try:
         with transaction.atomic():
             invitation = (
@@ -275,7 +280,10 @@ def invitation_send(invitation_id: int, *, generation: int, final_attempt: bool 
                     "token_hash", "status", "sent_at", "send_count", "attempts", "last_error", "sent_generation",
                 ]
             )
-            invitation_email(invitation, token).send()
+            message = invitation_email(invitation, token)
+            message.connection = connection
+            connection.open()  # opened here, so send() leaves it open
+            message.send()
         return True
     except SEND_ERRORS as exc:
         updates = {"attempts": F("attempts") + 1, "last_error": f"{type(exc).__name__}: {exc}"[:2000]}
@@ -285,6 +293,11 @@ def invitation_send(invitation_id: int, *, generation: int, final_attempt: bool 
             status__in=(InvitationStatus.USED, InvitationStatus.REVOKED)
         ).update(**updates)
         raise
+    finally:
+        try:
+            connection.close()
+        except SEND_ERRORS:  # the message was accepted (or never sent): nothing to do about a failed QUIT
+            pass
 
 
 def invitation_lookup(token: str, *, conference: Conference | None = None) -> Invitation:
