@@ -8,9 +8,9 @@ from django.core import checks
 @checks.register(checks.Tags.compatibility)
 def check_harfbuzz_subset(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """PDFs need libharfbuzz-subset0: without it WeasyPrint silently renders about 5x slower."""
-    from .pdf import HARFBUZZ_SUBSET_MESSAGE, harfbuzz_subset_available
-
     from django.conf import settings
+
+    from .pdf import HARFBUZZ_SUBSET_MESSAGE, harfbuzz_subset_available
 
     if harfbuzz_subset_available():
         return []

@@ -293,6 +293,9 @@ class BadgePrint(models.Model):
             models.CheckConstraint(condition=Q(is_reprint=False) | ~Q(reason=""), name="reprint_has_reason"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.badge} @ {self.printed_at:%Y-%m-%d %H:%M}"
+
 
 class BadgeBatch(models.Model):
     """One batch render: who asked, for what, its progress and the stored file."""
@@ -311,6 +314,9 @@ class BadgeBatch(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Renewed by the rendering worker at each chunk: a "running" batch whose lease has lapsed (its worker died)
+    # may be claimed again by a redelivered task or re-run from the desk.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -319,6 +325,9 @@ class BadgeBatch(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="batch_done_has_file"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} #{self.pk} ({self.status})"
 
 
 class CheckIn(models.Model):
@@ -347,6 +356,9 @@ class CheckIn(models.Model):
                 fields=["participant"], condition=Q(result="ok"), name="checkin_once_per_participant"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.participant or '?'} {self.result} {self.client_id}"
 
 
 class RevokedBadgeToken(models.Model):

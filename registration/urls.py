@@ -37,6 +37,7 @@ urlpatterns: list = [
     path("desk/batches/", desk_views.desk_batches, name="desk_batches"),
     path("desk/batches/<int:batch_id>/status/", desk_views.desk_batch_status, name="desk_batch_status"),
     path("desk/batches/<int:batch_id>/download/", desk_views.desk_batch_download, name="desk_batch_download"),
+    path("desk/batches/<int:batch_id>/rerun/", desk_views.desk_batch_rerun, name="desk_batch_rerun"),
     path("desk/arrivals/", desk_views.desk_arrivals, name="desk_arrivals"),
     path("desk/arrivals.json", desk_views.desk_arrivals_json, name="desk_arrivals_json"),
 ]

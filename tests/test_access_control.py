@@ -61,12 +61,13 @@ def world(settings):
     other_session = SessionFactory(conference=other_conference, title=SECRET_NAME)
     hidden_session = SessionFactory(conference=conference, title=SECRET_NAME, is_public=False)
     other_batch = BadgeBatch.objects.create(conference=other_conference, status=BatchStatus.QUEUED, total=1)
+    other_failed = BadgeBatch.objects.create(conference=other_conference, status=BatchStatus.FAILED, total=1)
     other_done = BadgeBatch(conference=other_conference, status=BatchStatus.DONE, total=1, done=1)
     other_done.file.save("secret.pdf", ContentFile(b"%PDF-1.4 " + SECRET_NAME.encode()), save=True)
     return {
         "conference": conference, "own": own, "foreign": foreign, "focal": focal, "other_focal": other_focal,
         "member": member, "stranger": stranger, "other_session": other_session, "hidden_session": hidden_session,
-        "other_batch": other_batch, "other_done": other_done, "staff": StaffFactory(),
+        "other_batch": other_batch, "other_done": other_done, "other_failed": other_failed, "staff": StaffFactory(),
         "feed_token": feed_rotate(member, actor=other_focal),
     }
 
@@ -98,6 +99,8 @@ CASES = [
      403),  # a JSON endpoint polled by the page: 403, not a redirect
     ("desk-batch-download", "registration:desk_batch_download", "get",
      lambda w: {"batch_id": w["other_done"].pk}, "login"),
+    ("desk-batch-rerun", "registration:desk_batch_rerun", "post",
+     lambda w: {"batch_id": w["other_failed"].pk}, "login"),
     ("session-hidden", "sessions_app:session", "get", lambda w: {"pk": w["hidden_session"].pk}, 404),
     ("session-foreign", "sessions_app:session", "get", lambda w: {"pk": w["other_session"].pk}, 404),
     ("signup-foreign", "sessions_app:signup", "post", lambda w: {"pk": w["other_session"].pk}, "login"),
@@ -110,7 +113,7 @@ CASES = [
 # What a logged-in focal point of EGY gets for each case (another delegation's or conference's objects).
 FOCAL_POINT_ANSWER = {"grid": "admin-login"}
 # Staff at the desk: another conference's participant, session and batches.
-STAFF_CASES = {"desk-session-scan", "desk-batch-status", "desk-batch-download", "session-foreign", "signup-foreign",
+STAFF_CASES = {"desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
                "cancel-foreign", "ical-wrong-token", "invitation"}
 COVERED_NAMES = {name for _case, name, *_rest in CASES}
 

@@ -11,6 +11,7 @@ data) and the signature lets the desk refuse a forged or garbled code before any
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -601,18 +603,52 @@ def _queue_batch(batch_id: int) -> None:
     badge_batch_task.delay(batch_id=batch_id)
 
 
+def _stale_running(now) -> Q:
+    lease = datetime.timedelta(seconds=settings.ACCORD_BADGE_BATCH_LEASE_SECONDS)
+    return Q(status=BatchStatus.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - lease))
+
+
+def badge_batch_can_rerun(batch: BadgeBatch, *, now=None) -> bool:
+    """Failed, or running with a lapsed lease (its worker died): the batch may be run again."""
+    if batch.status == BatchStatus.FAILED:
+        return True
+    if batch.status != BatchStatus.RUNNING:
+        return False
+    lease = datetime.timedelta(seconds=settings.ACCORD_BADGE_BATCH_LEASE_SECONDS)
+    return batch.heartbeat_at is None or batch.heartbeat_at < (now or timezone.now()) - lease
+
+
+def badge_batch_rerun(batch: BadgeBatch, *, actor) -> BadgeBatch:
+    """Queue a failed batch, or a running one whose worker died, again; refuse any other.
+
+    Side effects: status ``queued``, audit entry ``badge_batch.rerun``, the task queued on commit.
+    """
+    with transaction.atomic():
+        requeued = BadgeBatch.objects.filter(
+            Q(status=BatchStatus.FAILED) | _stale_running(timezone.now()), pk=batch.pk
+        ).update(status=BatchStatus.QUEUED, error="", done=0, heartbeat_at=None, finished_at=None)
+        if not requeued:
+            raise AccordError(_("This batch is not failed or stalled; it cannot be run again."))
+        audit_record(actor=actor, action="badge_batch.rerun", target=batch, conference=batch.conference)
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _queue_batch(batch_id))
+    batch.refresh_from_db()
+    return batch
+
+
 def badge_batch_run(batch: BadgeBatch) -> BadgeBatch:
     """Render the batch in chunks (progress in ``done``), store the file, then mark it done.
 
     The status becomes ``done`` only in the same transaction that records the stored file and the
     ``BadgePrint`` rows; a failure sets ``failed`` with the error and can be run again.
     """
+    now = timezone.now()
     claimed = BadgeBatch.objects.filter(
-        pk=batch.pk, status__in=[BatchStatus.QUEUED, BatchStatus.FAILED]
-    ).update(status=BatchStatus.RUNNING, error="", done=0)
+        Q(status__in=[BatchStatus.QUEUED, BatchStatus.FAILED]) | _stale_running(now), pk=batch.pk
+    ).update(status=BatchStatus.RUNNING, error="", done=0, heartbeat_at=now)
     batch.refresh_from_db()
     if not claimed:
-        return batch  # running elsewhere, or already done
+        return batch  # running elsewhere (lease held), or already done
     try:
         participants = list(
             badge_participants(batch.conference, delegation=batch.delegation, participant_ids=batch.participant_ids)
@@ -625,7 +661,7 @@ def badge_batch_run(batch: BadgeBatch) -> BadgeBatch:
             items.append(badge_data(participant, badge=badge))
 
         def progress(done: int) -> None:
-            BadgeBatch.objects.filter(pk=batch.pk).update(done=done)
+            BadgeBatch.objects.filter(pk=batch.pk).update(done=done, heartbeat_at=timezone.now())
 
         content = render_badges(items, layout=batch.layout, progress=progress)
         stamp = timezone.localtime(timezone.now(), batch.conference.tz).strftime("%Y%m%d-%H%M")

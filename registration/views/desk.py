@@ -29,7 +29,13 @@ from ..selectors_desk import (
     get_batch_for,
     get_desk_participant,
 )
-from ..services.badges import badge_batch_start, badge_pdf_for_desk, badge_revoke
+from ..services.badges import (
+    badge_batch_can_rerun,
+    badge_batch_rerun,
+    badge_batch_start,
+    badge_pdf_for_desk,
+    badge_revoke,
+)
 from ..services.checkin import attendance_scan, checkin_scan
 
 
@@ -175,6 +181,20 @@ def desk_session_scan(request, conference, session_id: int):
 
 
 @staff_required
+@require_POST
+def desk_batch_rerun(request, conference, batch_id: int):
+    """Run a failed or stalled batch again (its worker died or it failed)."""
+    batch = get_batch_for(conference, batch_id)
+    try:
+        badge_batch_rerun(batch, actor=request.user)
+    except AccordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The batch was queued again."))
+    return redirect("registration:desk_batches")
+
+
+@staff_required
 @require_http_methods(["GET", "POST"])
 def desk_batches(request, conference):
     """Start a batch (all approved participants, or one delegation) and list the batches with progress."""
@@ -194,10 +214,13 @@ def desk_batches(request, conference):
         else:
             messages.success(request, _("Batch started: %(count)s badges.") % {"count": batch.total})
         return redirect("registration:desk_batches")
+    batches = list(conference_batches(conference)[:30])
+    for batch in batches:
+        batch.can_rerun = badge_batch_can_rerun(batch)
     return render(
         request,
         "registration/desk/batches.html",
-        {"conference": conference, "delegations": delegations, "batches": conference_batches(conference)[:30]},
+        {"conference": conference, "delegations": delegations, "batches": batches},
     )
 
 
