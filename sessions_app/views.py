@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from itertools import groupby
 
 from django.contrib import messages
@@ -12,8 +13,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,11 +58,19 @@ def programme_index(request: HttpRequest) -> HttpResponse:
     return redirect("sessions_app:day", day=day.isoformat())
 
 
-@require_GET
-def programme_day(request: HttpRequest, day: str) -> HttpResponse:
-    conference = _conference_or_404()
-    the_day = _parse_day(conference, day)
-    language = _language()
+# Rendered programme fragments live this long; their keys carry the programme fingerprint, so an edit to a
+# session, room, role, named person or the conference changes the key and shows on the next request.
+PROGRAMME_CACHE_SECONDS = 600
+
+
+def _programme_cache_key(kind: str, conference, language: str, fingerprint: str, *parts) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    return f"programme:{kind}:{conference.pk}:{language}:{fingerprint[:32]}:{digest}"
+
+
+def _day_content(request: HttpRequest, conference, the_day: datetime.date, language: str) -> str:
+    """The day page's main content: the filter form, the downloads and the sessions (no CSRF token, nothing of
+    the user but whether they are logged in)."""
     rooms = selectors.conference_rooms(conference)
     form = AgendaFilterForm(request.GET or None, rooms=rooms, language=language)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -73,9 +84,8 @@ def programme_day(request: HttpRequest, day: str) -> HttpResponse:
     cards = [selectors.session_card(session, language) for session in sessions]
     slots = [(starts_at, list(group)) for starts_at, group in groupby(cards, key=lambda card: card.starts_at)]
     query = request.GET.urlencode() if form.is_valid() else ""
-    return render(
-        request,
-        "sessions_app/day.html",
+    return render_to_string(
+        "sessions_app/_day_content.html",
         {
             "conference": conference,
             "day": the_day,
@@ -86,6 +96,42 @@ def programme_day(request: HttpRequest, day: str) -> HttpResponse:
             "tz": conference.tz,
             "session_count": len(cards),
         },
+        request=request,
+    )
+
+
+def _day_cache_parts(request: HttpRequest) -> tuple | None:
+    """What the cached day content depends on besides the conference, day, language and programme: the filters
+    (only the known ones, so that made-up query strings cannot fill the cache) and being logged in; None for
+    anything the filter form would not take as it is (rendered, never cached)."""
+    allowed = {"kind", "room", "lang"}
+    if any(key not in allowed or len(request.GET.getlist(key)) > 1 for key in request.GET):
+        return None
+    values = tuple(request.GET.get(key, "") for key in sorted(allowed))
+    if any(len(value) > 40 for value in values):
+        return None
+    return (*values, bool(request.GET), request.user.is_authenticated)
+
+
+@require_GET
+def programme_day(request: HttpRequest, day: str) -> HttpResponse:
+    conference = _conference_or_404()
+    the_day = _parse_day(conference, day)
+    language = _language()
+    parts = _day_cache_parts(request)
+    if parts is None:
+        content = _day_content(request, conference, the_day, language)
+    else:
+        fingerprint = selectors.programme_fingerprint(conference, language)
+        key = _programme_cache_key("day", conference, language, fingerprint, the_day.isoformat(), parts)
+        content = cache.get(key)
+        if content is None:
+            content = _day_content(request, conference, the_day, language)
+            cache.set(key, content, PROGRAMME_CACHE_SECONDS)
+    return render(
+        request,
+        "sessions_app/day.html",
+        {"conference": conference, "day": the_day, "content": mark_safe(content)},  # nosec B308: our own render
     )
 
 
@@ -223,8 +269,12 @@ def _feed_language(request: HttpRequest, default: str) -> str:
 def ical_public(request: HttpRequest) -> HttpResponse:
     conference = _conference_or_404()
     language = _feed_language(request, _language())
-    cards = [selectors.session_card(s, language) for s in selectors.programme_sessions(conference)]
-    body = build_calendar(cards, conference=conference, language=language, name=conference.localized_name(language))
+    key = _programme_cache_key("ical", conference, language, selectors.programme_fingerprint(conference, language))
+    body = cache.get(key)
+    if body is None:
+        cards = [selectors.session_card(s, language) for s in selectors.programme_sessions(conference)]
+        body = build_calendar(cards, conference=conference, language=language, name=conference.localized_name(language))
+        cache.set(key, body, PROGRAMME_CACHE_SECONDS)
     return _ical_response(body, f"{conference.slug}.ics")
 
 

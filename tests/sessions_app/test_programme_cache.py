@@ -1,0 +1,103 @@
+"""The public day page and iCal feed are served from a cache keyed on the programme fingerprint."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ParticipantFactory, SessionRoleFactory, UserFactory
+
+from .conftest import cairo
+from .test_views import _build_day
+
+pytestmark = pytest.mark.django_db
+
+DAY_URL = reverse("sessions_app:day", args=["2023-07-10"])
+
+
+def test_day_page_title_change_shows_on_next_request(client, make_session):
+    session = make_session(title="Opening plenary", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    assert "Opening plenary" in client.get(DAY_URL).content.decode()
+    session.title = "Opening plenary (moved)"
+    session.save()
+    body = client.get(DAY_URL).content.decode()
+    assert "Opening plenary (moved)" in body
+
+
+def test_day_page_room_and_person_changes_show_at_once(client, conference, room, make_session):
+    session = make_session(title="Panel", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    speaker = ParticipantFactory(conference=conference, first_name="Amina", last_name="Haddad", delegation=None)
+    assert "Amina" not in client.get(DAY_URL).content.decode()
+    SessionRoleFactory(session=session, role="speaker", participant=speaker)
+    assert "Amina" in client.get(DAY_URL).content.decode()
+    speaker.first_name = "Samira"
+    speaker.save()
+    room.name = "Hall Z"
+    room.save()
+    body = client.get(DAY_URL).content.decode()
+    assert "Samira" in body and "Hall Z" in body
+
+
+def test_day_page_new_and_hidden_sessions_show_at_once(client, make_session):
+    make_session(title="First", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    client.get(DAY_URL)
+    second = make_session(title="Second", starts_at=cairo(10, 11), ends_at=cairo(10, 12))
+    assert "Second" in client.get(DAY_URL).content.decode()
+    second.is_public = False
+    second.save()
+    assert "Second" not in client.get(DAY_URL).content.decode()
+
+
+def test_day_page_cached_per_language_and_filters(client, conference, room, make_session):
+    make_session(title="Talk", title_fr="Exposé", kind="plenary", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    assert "Talk" in client.get(DAY_URL).content.decode()
+    assert "Exposé" in client.get(DAY_URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Talk" in client.get(DAY_URL).content.decode()
+    assert "Talk" not in client.get(DAY_URL, {"kind": "panel"}).content.decode()
+    assert "Talk" in client.get(DAY_URL, {"kind": "plenary"}).content.decode()
+
+
+def test_day_page_csrf_token_and_user_links_not_shared(client, conference, make_session):
+    make_session(title="Talk", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    anonymous = client.get(DAY_URL).content.decode()
+    assert reverse("sessions_app:me") not in anonymous
+    user = UserFactory()
+    ParticipantFactory(conference=conference, user=user)
+    client.force_login(user)
+    first = client.get(DAY_URL)
+    assert reverse("sessions_app:me") in first.content.decode()
+    token = first.cookies.get("csrftoken") or client.cookies.get("csrftoken")
+    client.logout()
+    other = UserFactory()
+    client.force_login(other)
+    second = client.get(DAY_URL).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in second
+    # Each response carries its own (masked) token, never the one rendered for someone else.
+    tokens = {line.split('value="')[1].split('"')[0] for line in second.splitlines() if "csrfmiddlewaretoken" in line}
+    first_tokens = {
+        line.split('value="')[1].split('"')[0] for line in first.content.decode().splitlines()
+        if "csrfmiddlewaretoken" in line
+    }
+    assert tokens and not tokens & first_tokens
+    assert token is None or token.value not in second
+
+
+def test_day_page_warm_cache_queries_small_and_constant(client, conference, room):
+    _build_day(conference, room, 3)
+    client.get(DAY_URL)
+    with CaptureQueriesContext(connection) as few:
+        assert "Talk 2" in client.get(DAY_URL).content.decode()
+    _build_day(conference, room, 40, day=10)
+    client.get(DAY_URL)
+    with CaptureQueriesContext(connection) as many:
+        assert "Talk 39" in client.get(DAY_URL).content.decode()
+    assert len(few) == len(many) <= 4
+
+
+def test_public_ical_title_change_shows_on_next_request(client, make_session):
+    session = make_session(title="Opening plenary", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    url = reverse("sessions_app:ical_public")
+    assert b"Opening plenary" in client.get(url).content
+    session.title = "Closing plenary"
+    session.save()
+    assert b"Closing plenary" in client.get(url).content
