@@ -7,12 +7,13 @@ from .models import Conference
 
 
 def current_conference() -> Conference | None:
-    """The conference the public pages show: ACCORD_DEFAULT_CONFERENCE, else the latest one."""
-    conference = (
-        Conference.objects.prefetch_related("partners").filter(slug=settings.ACCORD_DEFAULT_CONFERENCE).first()
-    )
+    """The conference the public pages show: ACCORD_DEFAULT_CONFERENCE, else the latest one.
+
+    One query (its partners are not prefetched: only the home page shows them, with one query of its own).
+    """
+    conference = Conference.objects.filter(slug=settings.ACCORD_DEFAULT_CONFERENCE).first()
     if conference is None:
-        conference = Conference.objects.prefetch_related("partners").first()
+        conference = Conference.objects.first()
     return conference
 
 

@@ -159,6 +159,8 @@ if CACHE_URL:
             "TIMEOUT": 3600,
         }
     }
+    # Sessions read from Redis (written through to PostgreSQL): no session query on each request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

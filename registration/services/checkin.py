@@ -94,20 +94,7 @@ def _message(result: str, participant: Participant | None, conference: Conferenc
     return _("Invalid code: not an Accord badge, or damaged. Search the participant by name.")
 
 
-def resolve_code(conference: Conference, code: str) -> tuple[str | None, Participant | None]:
-    """Verify the signature and find the badge: ``(refusal result or None, participant)``."""
-    token = token_from_code(code)
-    if token is None:
-        return CheckInResult.INVALID, None
-    badge = Badge.objects.select_related("participant__conference").filter(token=token).first()
-    if badge is None:
-        revoked = RevokedBadgeToken.objects.select_related("badge__participant__conference").filter(token=token).first()
-        if revoked is None:
-            return CheckInResult.INVALID, None
-        participant = revoked.badge.participant
-        if participant.conference_id != conference.pk:
-            return CheckInResult.OTHER_CONFERENCE, participant
-        return CheckInResult.REVOKED, participant
+def _judge(badge: Badge, conference: Conference) -> tuple[str | None, Participant]:
     participant = badge.participant
     if participant.conference_id != conference.pk:
         return CheckInResult.OTHER_CONFERENCE, participant
@@ -118,12 +105,57 @@ def resolve_code(conference: Conference, code: str) -> tuple[str | None, Partici
     return None, participant
 
 
+def _revoked_token(conference: Conference, token: str) -> tuple[str | None, Participant | None]:
+    revoked = RevokedBadgeToken.objects.select_related("badge__participant__conference").filter(token=token).first()
+    if revoked is None:
+        return CheckInResult.INVALID, None
+    participant = revoked.badge.participant
+    if participant.conference_id != conference.pk:
+        return CheckInResult.OTHER_CONFERENCE, participant
+    return CheckInResult.REVOKED, participant
+
+
+def resolve_code(conference: Conference, code: str) -> tuple[str | None, Participant | None]:
+    """Verify the signature and find the badge: ``(refusal result or None, participant)``."""
+    token = token_from_code(code)
+    if token is None:
+        return CheckInResult.INVALID, None
+    badge = Badge.objects.select_related("participant__conference").filter(token=token).first()
+    if badge is None:
+        return _revoked_token(conference, token)
+    return _judge(badge, conference)
+
+
+def _resolve_and_lock(conference: Conference, code: str) -> tuple[str | None, Participant | None]:
+    """:func:`resolve_code` in one query that also locks the badge holder's participant row (inside a
+    transaction), with what the answer shows (the staff who checked them in, their delegation)."""
+    token = token_from_code(code)
+    if token is None:
+        return CheckInResult.INVALID, None
+    badge = (
+        Badge.objects.select_for_update(of=("participant",))
+        .select_related("participant__conference", "participant__checked_in_by", "participant__delegation")
+        .filter(token=token)
+        .first()
+    )
+    if badge is None:
+        return _revoked_token(conference, token)
+    return _judge(badge, conference)
+
+
+def _recorded_scan(client_id: str) -> CheckIn | None:
+    """The scan recorded with ``client_id``, with what its answer shows (one query)."""
+    return (
+        CheckIn.objects.select_related(
+            "participant__checked_in_by", "participant__conference", "participant__delegation"
+        )
+        .filter(client_id=client_id)
+        .first()
+    )
+
+
 def _replay(existing: CheckIn, conference: Conference) -> ScanOutcome:
     participant = existing.participant
-    if participant is not None:
-        participant = Participant.objects.select_related("checked_in_by", "conference", "delegation").get(
-            pk=participant.pk
-        )
     return ScanOutcome(
         result=existing.result, message=_message(existing.result, participant, conference),
         participant=participant, checked_in_at=participant.checked_in_at if participant else None, duplicate=True,
@@ -148,21 +180,15 @@ def checkin_scan(
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
         raise ValueError("client_id must be 1 to 64 characters")
-    existing = CheckIn.objects.select_related("participant").filter(client_id=client_id).first()
-    if existing is not None:
-        return _replay(existing, conference)
     when = _clock(scanned_at)
     staff = actor if getattr(actor, "pk", None) else None
-    refusal, participant = resolve_code(conference, code)
+    participant = None
+    # A resend (known client id) is found by the unique client id at the insert: the whole decision is rolled
+    # back and the first answer replayed, so the common first send needs no look-up beforehand.
     try:
         with transaction.atomic():
-            result = refusal
-            if refusal is None:
-                participant = (
-                    Participant.objects.select_for_update(of=("self",))
-                    .select_related("checked_in_by", "conference", "delegation")
-                    .get(pk=participant.pk)
-                )
+            result, participant = _resolve_and_lock(conference, code)
+            if result is None:
                 if participant.checked_in_at is not None:
                     result = CheckInResult.ALREADY
                 else:
@@ -176,10 +202,13 @@ def checkin_scan(
                 client_id=client_id, result=result, scanned_at=when, scanned_by=staff, device=device[:60],
             )
     except IntegrityError:
-        # The same client id sent twice at once, or (without the lock) a second "ok": answer as recorded.
-        existing = CheckIn.objects.select_related("participant").filter(client_id=client_id).first()
+        # The same client id sent again (or twice at once), or (without the lock) a second "ok": answer as
+        # recorded.
+        existing = _recorded_scan(client_id)
         if existing is not None:
             return _replay(existing, conference)
+        if participant is None:
+            raise
         participant = Participant.objects.select_related("checked_in_by").get(pk=participant.pk)
         result = CheckInResult.ALREADY
         CheckIn.objects.create(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from conference.middleware import forget_saved_language
 from conference.models import localized
 from conference.selectors import current_conference
 from conference.services import AccordError
@@ -107,6 +108,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
                     return _refused(request, exc)
                 error = str(exc)
             else:
+                forget_saved_language(request)  # the new participation's language applies at once
                 return redirect(_after_accept_url())
     else:
         user_model = get_user_model()
