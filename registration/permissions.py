@@ -6,7 +6,8 @@ delegation's object exists.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,15 +89,14 @@ def get_own_participant(user, conference: Conference | None) -> Participant | No
     """
     if conference is None or not getattr(user, "is_authenticated", False):
         return None
-    condition = Q(user=user)
-    emails = verified_emails(user)
-    if emails:
-        email_condition = Q()
-        for email in emails:
-            email_condition |= Q(email__iexact=email)
-        condition |= Q(user__isnull=True) & email_condition
+    from allauth.account.models import EmailAddress
+
+    # One query: the verified addresses are a subquery (matched lower-cased, as the unique index stores them).
+    verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lowered=Lower("email")).values("lowered")
+    condition = Q(user=user) | Q(user__isnull=True, email_lower__in=Subquery(verified))
     return (
         Participant.objects.select_related("conference", "delegation")
+        .alias(email_lower=Lower("email"))
         .filter(conference=conference)
         .filter(condition)
         .order_by("-user_id", "pk")  # linked participation first
