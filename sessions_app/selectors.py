@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import translation
 
@@ -273,8 +273,11 @@ def session_card(session: Session, language: str) -> SessionCard:
 
 
 def programme_conference() -> Conference | None:
-    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one."""
+    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one (one query)."""
     return (
-        Conference.objects.filter(slug=settings.ACCORD_DEFAULT_CONFERENCE).first()
-        or Conference.objects.order_by("-start_date", "-id").first()
+        Conference.objects.annotate(
+            is_default=Case(When(slug=settings.ACCORD_DEFAULT_CONFERENCE, then=Value(1)), default=Value(0))
+        )
+        .order_by("-is_default", "-start_date", "-id")
+        .first()
     )

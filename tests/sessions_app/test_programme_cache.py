@@ -91,7 +91,7 @@ def test_day_page_warm_cache_queries_small_and_constant(client, conference, room
     client.get(DAY_URL)
     with CaptureQueriesContext(connection) as many:
         assert "Talk 39" in client.get(DAY_URL).content.decode()
-    assert len(few) == len(many) <= 4
+    assert len(few) == len(many) <= 4  # conference, three fingerprint queries
 
 
 def test_public_ical_title_change_shows_on_next_request(client, make_session):
