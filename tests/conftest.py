@@ -16,12 +16,17 @@ def _eager_celery_by_default(request, settings, tmp_path):
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Every test starts in English, whatever language an earlier test's request activated in this thread.
+    from django.utils import translation
+
+    translation.activate("en")
     eager = request.node.get_closest_marker("worker") is None
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager = previous
+    translation.deactivate()
 
 
 @pytest.fixture
