@@ -31,6 +31,7 @@ from conference.services import AccordError, audit_record
 
 from . import exports
 from .admin_badges import render_badges_for_selected
+from .admin_letters import issue_visa_letters
 from .imports import MAX_BYTES, invitations_check, invitations_import
 from .models import (
     Badge,
@@ -122,7 +123,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ["delegation"]
     readonly_fields = PARTICIPANT_READONLY
     actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected",
-               "invite_selected_as_focal_points", "export_csv", "export_xlsx", render_badges_for_selected]
+               "invite_selected_as_focal_points", "export_csv", "export_xlsx", render_badges_for_selected,
+               issue_visa_letters]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
         (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",

@@ -122,3 +122,26 @@ def decision_email(notice: ParticipantNotice) -> EmailMultiAlternatives:
         f"decision_{notice.kind}", context, subject=subject, to=participant.email, language=language,
         reply_to=conference.contact_email or None,
     )
+
+
+def visa_letter_email(participant, pdf: bytes) -> EmailMultiAlternatives:
+    """The visa support letter, attached as a PDF, in the participant's preferred language."""
+    conference = participant.conference
+    language = participant.preferred_language
+    with translation.override(language):
+        conference_name = localized(conference, "name", language)
+        subject = _("Your visa support letter: %(conference)s") % {"conference": conference_name}
+    context = {
+        "participant": participant,
+        "name": participant.printed_name,
+        "conference": conference,
+        "conference_name": conference_name,
+        "reference": participant.visa_letter_reference,
+        "link": _registration_link(),
+    }
+    message = build_email(
+        "visa_letter", context, subject=subject, to=participant.email, language=language,
+        reply_to=conference.contact_email or None,
+    )
+    message.attach(f"visa-letter-{participant.public_id}.pdf", pdf, "application/pdf")
+    return message

@@ -2,6 +2,7 @@ from django.urls import path  # noqa: F401
 
 from .views import desk as desk_views
 from .views import invitations as invitation_views
+from .views import letters as letter_views
 from .views import portal as portal_views
 from .views import register as register_views
 from .views import requests as request_views
@@ -26,12 +27,14 @@ urlpatterns: list = [
     path("register/step/<int:step>/", register_views.register_step, name="register_step"),
     path("register/submit/", register_views.register_submit, name="register_submit"),
     path("register/photo/", register_views.register_photo, name="register_photo"),
+    path("register/visa-letter/", letter_views.register_visa_letter, name="register_visa_letter"),
     path("request/", request_views.open_request, name="open_request"),
     # On-site desk (staff): badges, check-in, arrivals
     path("desk/", desk_views.desk_home, name="desk"),
     path("desk/p/<str:public_id>/", desk_views.desk_participant, name="desk_participant"),
     path("desk/p/<str:public_id>/print/", desk_views.desk_print, name="desk_print"),
     path("desk/p/<str:public_id>/photo/", desk_views.desk_photo, name="desk_photo"),
+    path("desk/p/<str:public_id>/visa-letter/", letter_views.desk_visa_letter, name="desk_visa_letter"),
     path("desk/scan/", desk_views.desk_scan, name="desk_scan"),
     path("desk/session/<int:session_id>/scan/", desk_views.desk_session_scan, name="desk_session_scan"),
     path("desk/batches/", desk_views.desk_batches, name="desk_batches"),

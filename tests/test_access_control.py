@@ -89,10 +89,13 @@ CASES = [
     ("decide-own-code", "registration:delegation_decide", "post",
      lambda w: {"code": "EGY", "public_id": w["member"].public_id}, "login"),
     ("register-step", "registration:register_step", "get", lambda w: {"step": 99}, "login"),
+    ("register-visa-letter", "registration:register_visa_letter", "get", lambda w: {}, "login"),
     ("desk-participant", "registration:desk_participant", "get", lambda w: {"public_id": w["member"].public_id},
      "login"),
     ("desk-print", "registration:desk_print", "post", lambda w: {"public_id": w["member"].public_id}, "login"),
     ("desk-photo", "registration:desk_photo", "get", lambda w: {"public_id": w["member"].public_id}, "login"),
+    ("desk-visa-letter", "registration:desk_visa_letter", "get",
+     lambda w: {"public_id": w["stranger"].public_id}, "login"),
     ("desk-session-scan", "registration:desk_session_scan", "get",
      lambda w: {"session_id": w["other_session"].pk}, "login"),
     ("desk-batch-status", "registration:desk_batch_status", "get", lambda w: {"batch_id": w["other_batch"].pk},
@@ -113,7 +116,7 @@ CASES = [
 # What a logged-in focal point of EGY gets for each case (another delegation's or conference's objects).
 FOCAL_POINT_ANSWER = {"grid": "admin-login"}
 # Staff at the desk: another conference's participant, session and batches.
-STAFF_CASES = {"desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
+STAFF_CASES = {"desk-visa-letter", "desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
                "cancel-foreign", "ical-wrong-token", "invitation"}
 COVERED_NAMES = {name for _case, name, *_rest in CASES}
 

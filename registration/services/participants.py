@@ -246,6 +246,8 @@ def _decide(
         transaction.on_commit(lambda: _queue_notice(notice.pk))
         if new_status == ParticipantStatus.APPROVED:  # pre-render the badge for the desk
             transaction.on_commit(lambda: badge_prerender_queue(locked.pk))
+        if new_status == ParticipantStatus.APPROVED and locked.needs_visa_letter:  # flow 3: the visa letter
+            transaction.on_commit(lambda: _queue_visa_letter(locked.pk))
     # Keep the caller's instance current.
     for name in ("status", "status_reason", "decided_at", "decided_by_id"):
         setattr(participant, name, getattr(locked, name))
@@ -256,6 +258,12 @@ def _queue_notice(notice_id: int) -> None:
     from ..tasks.participants import send_participant_notice_task
 
     send_participant_notice_task.delay(notice_id=notice_id)
+
+
+def _queue_visa_letter(participant_id: int) -> None:
+    from ..tasks.letters import issue_visa_letter_task
+
+    issue_visa_letter_task.delay(participant_id)
 
 
 def participant_approve(participant: Participant, *, actor, reason: str = "") -> Participant:

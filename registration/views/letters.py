@@ -1,0 +1,49 @@
+"""Visa letter downloads: the participant's own letter, and any participant's letter for staff at the desk."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from conference.selectors import current_conference
+
+from ..models import Participant
+from ..permissions import get_own_participant
+from ..selectors_desk import get_desk_participant
+from .desk import staff_required
+
+
+def _letter_response(participant: Participant) -> FileResponse:
+    if not participant.visa_letter:
+        raise Http404("No visa letter.")
+    try:
+        handle = participant.visa_letter.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No visa letter.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"visa-letter-{participant.public_id}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@never_cache
+@require_GET
+def register_visa_letter(request: HttpRequest) -> FileResponse:
+    """The logged-in participant's own visa letter (404 when there is none)."""
+    participant = get_own_participant(request.user, current_conference())
+    if participant is None:
+        raise Http404("No visa letter.")
+    return _letter_response(participant)
+
+
+@staff_required
+@never_cache
+@require_GET
+def desk_visa_letter(request: HttpRequest, conference, public_id: str) -> FileResponse:
+    """Any participant's visa letter of the current conference, for staff only."""
+    return _letter_response(get_desk_participant(conference, public_id))

@@ -1,0 +1,249 @@
+"""Visa support letters: the PDF, the issuing service, the e-mail, the approval hook and the downloads."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from conference.models import AuditLog, Partner
+from conference.services import AccordError
+from registration.enums import ParticipantStatus
+from registration.models import Participant, TravelDocument
+from registration.services.letters import render_visa_letter, visa_letter_issue
+from registration.services.participants import participant_approve
+from registration.tasks.letters import issue_visa_letter_task
+from tests.factories import (
+    ConferenceFactory,
+    DelegationFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PASSPORT = "X1234567Q"
+
+
+def pdf_text(data: bytes) -> str:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return text
+
+
+@pytest.fixture
+def conference(settings):
+    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
+    conference = ConferenceFactory(
+        slug="sharm2023", name="Inter-regional Conference on Trafficking", name_fr="Conférence interrégionale",
+        name_ar="المؤتمر الأقاليمي", start_date=datetime.date(2023, 7, 10), end_date=datetime.date(2023, 7, 13),
+        venue="International Congress Centre", city="Sharm El Sheikh", city_fr="Charm el-Cheikh",
+        city_ar="شرم الشيخ", country="EG",
+    )
+    Partner.objects.create(conference=conference, role="host", name="Government of Egypt", name_ar="حكومة مصر")
+    return conference
+
+
+def make_participant(conference, *, language="en", status=ParticipantStatus.APPROVED, passport=PASSPORT, **fields):
+    values = {"first_name": "Amina", "last_name": "Diallo", "nationality": "SN", "position": "Prosecutor",
+              "organization": "Ministry of Justice", "needs_visa_letter": True}
+    values.update(fields)
+    participant = ParticipantFactory(
+        conference=conference, delegation=DelegationFactory(conference=conference, country="SN"),
+        preferred_language=language, status=status, **values,
+    )
+    if passport is not None:
+        TravelDocument.objects.create(participant=participant, passport_number=passport,
+                                      passport_expiry=datetime.date(2030, 5, 31), issuing_country="SN")
+    return participant
+
+
+def test_render_visa_letter_english_has_name_reference_passport(conference):
+    participant = make_participant(conference)
+    text = pdf_text(render_visa_letter(participant, reference="SHARM2023/VISA/0007", issued_at=timezone.now()))
+    for expected in ("Amina Diallo", "SHARM2023/VISA/0007", PASSPORT, "Senegal", "Prosecutor", "Ministry of Justice",
+                     "To the Embassy/Consulate of the Arab Republic of Egypt", "Sharm El Sheikh", "entry visa",
+                     "31 May 2030", "Government of Egypt", "10 July 2023"):
+        assert expected in text, expected
+
+
+def test_render_visa_letter_french_is_in_french(conference):
+    participant = make_participant(conference, language="fr")
+    text = pdf_text(render_visa_letter(participant, reference="SHARM2023/VISA/0001", issued_at=timezone.now()))
+    assert "Conférence interrégionale" in text
+    assert "Charm el-Cheikh" in text
+    assert "Sénégal" in text
+    assert "juillet" in text
+    assert "visa d’entrée" in text or "visa d'entrée" in text
+    assert "Excellency" not in text
+
+
+def test_render_visa_letter_arabic_extracts_arabic(conference):
+    participant = make_participant(conference, language="ar")
+    text = pdf_text(render_visa_letter(participant, reference="SHARM2023/VISA/0002", issued_at=timezone.now()))
+    for expected in ("شرم الشيخ", "حكومة مصر", "رقم جواز السفر"):
+        assert expected in text, expected
+    assert PASSPORT in text
+    assert "SHARM2023/VISA/0002" in text
+
+
+def test_render_visa_letter_html_in_name_prints_as_text(conference):
+    participant = make_participant(conference, first_name="<b>Amina</b>", organization="A & B <i>Org</i>")
+    text = pdf_text(render_visa_letter(participant, reference="R/1", issued_at=timezone.now()))
+    assert "<b>Amina</b>" in text
+    assert "A & B <i>Org</i>" in text
+
+
+def test_visa_letter_issue_stores_file_reference_audit_and_mails(conference, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    staff = StaffFactory()
+    participant = make_participant(conference, language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        visa_letter_issue(participant, actor=staff)
+    participant.refresh_from_db()
+    assert participant.visa_letter_reference == "SHARM2023/VISA/0001"
+    assert participant.visa_letter_issued_at is not None
+    assert participant.visa_letter.name == f"visa-letters/{conference.pk}/{participant.public_id}.pdf"
+    with participant.visa_letter.open("rb") as handle:
+        assert PASSPORT in pdf_text(handle.read())
+    entry = AuditLog.objects.get(action="participant.visa_letter_issue")
+    assert PASSPORT not in str(entry.changes)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [participant.email]
+    assert "lettre" in message.subject.lower()
+    assert message.extra_headers["Content-Language"] == "fr"
+    assert PASSPORT not in message.body
+    (name, content, mimetype), = message.attachments
+    assert mimetype == "application/pdf" and name.endswith(".pdf")
+    assert "SHARM2023/VISA/0001" in pdf_text(content)
+
+
+def test_visa_letter_issue_numbers_are_sequential_and_kept_on_reissue(conference, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    first = make_participant(conference, email="a@example.org")
+    second = make_participant(conference, email="b@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        visa_letter_issue(first, actor=None)
+        visa_letter_issue(second, actor=None)
+        visa_letter_issue(first, actor=None)  # already issued, not a re-issue: nothing happens
+    assert (first.visa_letter_reference, second.visa_letter_reference) == ("SHARM2023/VISA/0001",
+                                                                           "SHARM2023/VISA/0002")
+    assert len(mailoutbox) == 2
+    old_issued = first.visa_letter_issued_at
+    with django_capture_on_commit_callbacks(execute=True):
+        visa_letter_issue(first, actor=None, reissue=True)
+    first.refresh_from_db()
+    assert first.visa_letter_reference == "SHARM2023/VISA/0001"
+    assert first.visa_letter_issued_at > old_issued
+    assert first.visa_letter.name == f"visa-letters/{conference.pk}/{first.public_id}.pdf"
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"status": ParticipantStatus.SUBMITTED}, "not approved"),
+        ({"needs_visa_letter": False}, "did not ask"),
+        ({"passport": None}, "no passport number"),
+        ({"passport": "  "}, "no passport number"),
+    ],
+)
+def test_visa_letter_issue_refused_with_reason(conference, mailoutbox, django_capture_on_commit_callbacks,
+                                               kwargs, reason):
+    participant = make_participant(conference, **kwargs)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(AccordError, match=reason):
+        visa_letter_issue(participant, actor=None)
+    participant.refresh_from_db()
+    assert not participant.visa_letter and participant.visa_letter_reference == ""
+    assert mailoutbox == []
+    assert not AuditLog.objects.filter(action__startswith="participant.visa_letter").exists()
+
+
+def test_participant_approve_queues_visa_letter_in_language(conference, mailoutbox,
+                                                            django_capture_on_commit_callbacks):
+    participant = make_participant(conference, language="ar", status=ParticipantStatus.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_approve(participant, actor=StaffFactory())
+    participant.refresh_from_db()
+    assert participant.visa_letter_reference == "SHARM2023/VISA/0001"
+    letters = [m for m in mailoutbox if m.attachments]
+    assert len(letters) == 1 and len(mailoutbox) == 2  # the approval and the letter
+    assert letters[0].extra_headers["Content-Language"] == "ar"
+    assert "شرم الشيخ" in pdf_text(letters[0].attachments[0][1])
+    assert issue_visa_letter_task(participant.pk) is True  # run twice: nothing sent again
+    assert len(mailoutbox) == 2
+
+
+def test_participant_approve_without_visa_request_issues_nothing(conference, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    participant = make_participant(conference, status=ParticipantStatus.SUBMITTED, needs_visa_letter=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_approve(participant, actor=StaffFactory())
+    assert Participant.objects.get(pk=participant.pk).visa_letter_reference == ""
+    assert [m for m in mailoutbox if m.attachments] == []
+
+
+def issued(conference, **fields):
+    participant = make_participant(conference, **fields)
+    visa_letter_issue(participant, actor=None)
+    return participant
+
+
+def test_register_visa_letter_own_letter_as_attachment(client, conference):
+    user = UserFactory()
+    participant = issued(conference, user=user, email=user.email)
+    client.force_login(user)
+    response = client.get(reverse("registration:register_visa_letter"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert PASSPORT in pdf_text(b"".join(response.streaming_content))
+    assert participant.public_id in response["Content-Disposition"]
+
+
+def test_register_visa_letter_404_without_letter_never_another(client, conference):
+    issued(conference, email="other@example.org")  # someone else's letter
+    user = UserFactory()
+    make_participant(conference, user=user, email=user.email)
+    client.force_login(user)
+    assert client.get(reverse("registration:register_visa_letter")).status_code == 404
+
+
+def test_register_visa_letter_anonymous_to_login(client, conference):
+    response = client.get(reverse("registration:register_visa_letter"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_desk_visa_letter_staff_only(client, conference):
+    participant = issued(conference)
+    url = reverse("registration:desk_visa_letter", kwargs={"public_id": participant.public_id})
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    other = make_participant(conference, email="none@example.org")
+    assert client.get(reverse("registration:desk_visa_letter", kwargs={"public_id": other.public_id})).status_code == 404
+
+
+def test_admin_action_issue_visa_letters(client, conference, mailoutbox, django_capture_on_commit_callbacks):
+    good = make_participant(conference, email="good@example.org")
+    refused = make_participant(conference, email="refused@example.org", passport=None)
+    client.force_login(StaffFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:registration_participant_changelist"),
+                               {"action": "issue_visa_letters", "_selected_action": [good.pk, refused.pk]},
+                               follow=True)
+    assert response.status_code == 200
+    good.refresh_from_db()
+    refused.refresh_from_db()
+    assert good.visa_letter_reference == "SHARM2023/VISA/0001"
+    assert refused.visa_letter_reference == ""
+    body = response.content.decode()
+    assert "1 visa letter issued" in body
+    assert "no passport number" in body
+    assert len(mailoutbox) == 1
