@@ -45,7 +45,7 @@ test: $(DEV_STAMP) syslibs
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL= $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -r conference registration sessions_app -x '*/migrations/*,*/tests/*' -ll
 
 audit: $(DEV_STAMP)
