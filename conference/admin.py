@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from registration.models import Participant
 
 from . import selectors
-from .models import AuditLog, Conference, Delegation, Partner
+from .models import AuditLog, Conference, Delegation, EmailText, Partner
 
 admin.site.site_header = _("Accord administration")
 admin.site.site_title = _("Accord administration")
@@ -27,6 +27,12 @@ class PartnerInline(admin.TabularInline):
     model = Partner
     extra = 0
     fields = ["role", "name", "name_fr", "name_ar", "order"]
+
+
+class EmailTextInline(admin.StackedInline):
+    model = EmailText
+    extra = 0
+    fields = ["kind", "subject", "subject_fr", "subject_ar", "message", "message_fr", "message_ar"]
 
 
 class ConferenceAdminForm(forms.ModelForm):
@@ -55,7 +61,7 @@ class ConferenceAdmin(admin.ModelAdmin):
     list_filter = ["country", "registration_locked"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["short_name"]}
-    inlines = [PartnerInline]
+    inlines = [PartnerInline, EmailTextInline]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["slug", "short_name", "name", "name_fr", "name_ar"]}),

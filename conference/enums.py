@@ -26,3 +26,12 @@ class PartnerRole(models.TextChoices):
 class BadgeFormat(models.TextChoices):
     A6 = "a6", _("A6 portrait")
     CR80 = "cr80", _("CR80 card")
+
+
+class EmailKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    DECISION_APPROVED = "decision_approved", _("Registration approved")
+    DECISION_REJECTED = "decision_rejected", _("Registration not approved")
+    DECISION_CANCELLED = "decision_cancelled", _("Registration cancelled")
+    VISA_LETTER = "visa_letter", _("Visa support letter")
+    WAITLIST_PROMOTION = "waitlist_promotion", _("Promotion from a session waiting list")

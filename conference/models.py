@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .enums import BadgeFormat, DelegationKind, PartnerRole
+from .enums import BadgeFormat, DelegationKind, EmailKind, PartnerRole
 
 
 def localized(obj, field: str, language: str | None = None) -> str:
@@ -248,3 +248,38 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class EmailText(models.Model):
+    """The organizers' subject and personal message for one kind of e-mail, in English, French and Arabic.
+
+    Empty French or Arabic fields fall back to English; an empty subject keeps the default one.
+    """
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="email_texts"
+    )
+    kind = models.CharField(_("e-mail"), max_length=30, choices=EmailKind.choices)
+    subject = models.CharField(
+        _("subject (English)"), max_length=200, blank=True,
+        help_text=_("Leave empty to keep the default subject."),
+    )
+    subject_fr = models.CharField(_("subject (French)"), max_length=200, blank=True)
+    subject_ar = models.CharField(_("subject (Arabic)"), max_length=200, blank=True)
+    message = models.TextField(
+        _("message (English)"), blank=True,
+        help_text=_("A personal message from the organizers, shown at the top of the e-mail."),
+    )
+    message_fr = models.TextField(_("message (French)"), blank=True)
+    message_ar = models.TextField(_("message (Arabic)"), blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail text")
+        verbose_name_plural = _("e-mail texts")
+        ordering = ["conference", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "kind"], name="email_text_unique_conference_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference.short_name}: {self.get_kind_display()}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Conference
+from .models import Conference, EmailText, localized
 
 
 def current_conference() -> Conference | None:
@@ -64,3 +64,15 @@ def conference_dashboard(conference: Conference) -> dict:
         "statuses": grouped("status", ParticipantStatus.choices),
         "genders": grouped("gender", [*Gender.choices, ("", _("Not given"))]),
     }
+
+
+def conference_email_text(conference: Conference | None, kind: str, language: str) -> tuple[str | None, str]:
+    """The organizers' subject (``None`` when empty: keep the default) and message for an e-mail, in
+    ``language`` with English fallback; ``(None, "")`` when they wrote none. One query."""
+    if conference is None:
+        return None, ""
+    text = EmailText.objects.filter(conference=conference, kind=kind).first()
+    if text is None:
+        return None, ""
+    subject = " ".join(localized(text, "subject", language).split())
+    return subject or None, localized(text, "message", language).strip()

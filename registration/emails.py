@@ -13,7 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from conference.enums import EmailKind
 from conference.models import localized
+from conference.selectors import conference_email_text
 
 from .models import Invitation, ParticipantNotice
 
@@ -39,16 +41,26 @@ def _registration_link() -> str:
 
 
 def build_email(
-    template: str, context: dict, *, subject: str, to: str, language: str, reply_to: str | None = None
+    template: str, context: dict, *, subject: str, to: str, language: str, reply_to: str | None = None,
+    kind: str | None = None,
 ) -> EmailMultiAlternatives:
-    """Render ``email/<template>.txt`` and ``.html`` in ``language`` into a two-part message."""
+    """Render ``email/<template>.txt`` and ``.html`` in ``language`` into a two-part message.
+
+    With ``kind`` (an ``EmailKind``), the organizers' ``EmailText`` for ``context["conference"]`` (one query)
+    replaces the subject when it has one and puts their message at the top, as ``organizer_message``.
+    """
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    organizer_message = ""
+    if kind is not None:
+        custom_subject, organizer_message = conference_email_text(context.get("conference"), kind, language)
+        subject = custom_subject or subject
     with translation.override(language):
         context = {
             **context,
             "language": language,
             "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
             "SITE_URL": settings.SITE_URL,
+            "organizer_message": organizer_message,
         }
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
@@ -89,7 +101,7 @@ def invitation_email(invitation: Invitation, token: str) -> EmailMultiAlternativ
     }
     return build_email(
         "invitation", context, subject=subject, to=invitation.email, language=language,
-        reply_to=conference.contact_email or None,
+        reply_to=conference.contact_email or None, kind=EmailKind.INVITATION,
     )
 
 
@@ -120,7 +132,7 @@ def decision_email(notice: ParticipantNotice) -> EmailMultiAlternatives:
     }
     return build_email(
         f"decision_{notice.kind}", context, subject=subject, to=participant.email, language=language,
-        reply_to=conference.contact_email or None,
+        reply_to=conference.contact_email or None, kind=f"decision_{notice.kind}",
     )
 
 
@@ -141,7 +153,7 @@ def visa_letter_email(participant, pdf: bytes) -> EmailMultiAlternatives:
     }
     message = build_email(
         "visa_letter", context, subject=subject, to=participant.email, language=language,
-        reply_to=conference.contact_email or None,
+        reply_to=conference.contact_email or None, kind=EmailKind.VISA_LETTER,
     )
     message.attach(f"visa-letter-{participant.public_id}.pdf", pdf, "application/pdf")
     return message

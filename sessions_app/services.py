@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from conference.enums import EmailKind
 from conference.models import Conference
+from conference.selectors import conference_email_text
 from conference.services import AccordError, audit_record
 from registration.enums import ParticipantStatus
 from registration.models import Participant
@@ -288,6 +290,9 @@ def signup_promotion_notify(signup_id: int) -> bool:
             return False
         participant, session = signup.participant, signup.session
         language = participant.preferred_language or "en"
+        custom_subject, organizer_message = conference_email_text(
+            session.conference, EmailKind.WAITLIST_PROMOTION, language
+        )
         with translation.override(language), timezone.override(session.conference.tz):
             context = {
                 "participant": participant,
@@ -297,8 +302,9 @@ def signup_promotion_notify(signup_id: int) -> bool:
                 "conference": session.conference,
                 "conference_name": session.conference.localized_name(language),
                 "agenda_url": settings.SITE_URL + reverse("sessions_app:me"),
+                "organizer_message": organizer_message,
             }
-            subject = render_to_string("sessions_app/email/promoted_subject.txt", context).strip()
+            subject = custom_subject or render_to_string("sessions_app/email/promoted_subject.txt", context).strip()
             body = render_to_string("sessions_app/email/promoted_body.txt", context)
         message = EmailMultiAlternatives(subject=subject, body=body, to=[participant.email])
         message.send()
