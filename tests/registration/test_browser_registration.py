@@ -149,5 +149,12 @@ def test_browser_registration_invitation_to_approval(live_server, transactional_
     participant.refresh_from_db()
     assert participant.status == ParticipantStatus.APPROVED
     assert participant.decided_by == staff
-    approval_mails = [message for message in mail.outbox if message.to == [INVITEE]][1:]
-    assert len(approval_mails) == 1
+    after_invitation = [message for message in mail.outbox if message.to == [INVITEE]][1:]
+    # The approval e-mail, and the visa support letter asked for in the form (with the PDF attached).
+    subjects = sorted(message.subject for message in after_invitation)
+    assert subjects == [
+        "Your registration is approved: Inter-regional conference on trafficking in persons",
+        "Your visa support letter: Inter-regional conference on trafficking in persons",
+    ]
+    letter = next(message for message in after_invitation if "visa" in message.subject)
+    assert [attachment[2] for attachment in letter.attachments] == ["application/pdf"]
