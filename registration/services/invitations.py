@@ -406,6 +406,21 @@ def invitation_accept(invitation: Invitation, *, user) -> Participant:
     return participant
 
 
+def invitation_for_participant(participant: Participant, *, inviter, as_focal_point: bool = False) -> Invitation:
+    """Invite an existing participant with their own e-mail, names, delegation, category and language."""
+    return invitation_create(
+        participant.conference,
+        email=participant.email,
+        delegation=participant.delegation,
+        category=participant.category,
+        language=participant.preferred_language,
+        first_name=participant.first_name,
+        last_name=participant.last_name,
+        as_focal_point=as_focal_point,
+        inviter=inviter,
+    )
+
+
 @dataclass
 class BulkInvitationResult:
     created: list[Invitation] = field(default_factory=list)
@@ -427,17 +442,7 @@ def invitations_for_participants(
             continue
         try:
             result.created.append(
-                invitation_create(
-                    participant.conference,
-                    email=participant.email,
-                    delegation=participant.delegation,
-                    category=participant.category,
-                    language=participant.preferred_language,
-                    first_name=participant.first_name,
-                    last_name=participant.last_name,
-                    as_focal_point=as_focal_point,
-                    inviter=inviter,
-                )
+                invitation_for_participant(participant, inviter=inviter, as_focal_point=as_focal_point)
             )
         except AccordError as exc:
             result.skipped.append((participant.email, str(exc)))

@@ -69,18 +69,9 @@ def _validate(category: str, language: str, first_name: str, last_name: str) -> 
 
 def _send_invitation(participant: Participant, *, actor) -> None:
     """Invite the nominee by e-mail; the invitation is linked to the participant and its e-mail queued on commit."""
-    from .invitations import invitation_create
+    from .invitations import invitation_for_participant
 
-    invitation_create(
-        participant.conference,
-        email=participant.email,
-        delegation=participant.delegation,
-        category=participant.category,
-        language=participant.preferred_language,
-        first_name=participant.first_name,
-        last_name=participant.last_name,
-        inviter=actor,
-    )
+    invitation_for_participant(participant, inviter=actor)
 
 
 def nomination_create(

@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -37,6 +37,7 @@ from ..services.badges import (
     badge_revoke,
 )
 from ..services.checkin import attendance_scan, checkin_scan
+from .files import private_file_response
 
 
 def staff_required(view=None, *, api: bool | str = False):
@@ -110,15 +111,7 @@ def desk_print(request, conference, public_id: str):
 def desk_photo(request, conference, public_id: str):
     """The participant's photo, for staff only (never a public media URL)."""
     participant = get_desk_participant(conference, public_id)
-    if not participant.photo:
-        raise Http404
-    try:
-        handle = participant.photo.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return private_file_response(participant.photo, content_type="image/jpeg", cache_control="private, max-age=300")
 
 
 def _scan_payload(request) -> tuple[str, str, datetime.datetime | None, str]:
@@ -245,14 +238,11 @@ def desk_batch_status(request, conference, batch_id: int):
 @staff_required
 def desk_batch_download(request, conference, batch_id: int):
     batch = get_batch_for(conference, batch_id)
-    if batch.status != BatchStatus.DONE or not batch.file:
+    if batch.status != BatchStatus.DONE:
         raise Http404
-    try:
-        handle = batch.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type="application/pdf", as_attachment=True,
-                        filename=batch.file.name.rsplit("/", 1)[-1])
+    return private_file_response(
+        batch.file, content_type="application/pdf", filename=batch.file.name.rsplit("/", 1)[-1], cache_control=None
+    )
 
 
 @staff_required

@@ -13,21 +13,13 @@ from ..models import Participant
 from ..permissions import get_own_participant
 from ..selectors_desk import get_desk_participant
 from .desk import staff_required
+from .files import private_file_response
 
 
 def _letter_response(participant: Participant) -> FileResponse:
-    if not participant.visa_letter:
-        raise Http404("No visa letter.")
-    try:
-        handle = participant.visa_letter.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("No visa letter.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"visa-letter-{participant.public_id}.pdf",
-        content_type="application/pdf",
+    return private_file_response(
+        participant.visa_letter, content_type="application/pdf", filename=f"visa-letter-{participant.public_id}.pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +32,7 @@ from ..services.nominations import (
     open_request_decide,
 )
 from ..services.participants import participant_approve, participant_reject
+from .files import private_file_response
 
 
 @login_required
@@ -173,15 +174,8 @@ def letter_download(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404("No such delegation.")
     else:
         delegation = get_delegation_for(request.user, code)
-    if not may_download_nomination_letter(request.user, delegation) or not delegation.nomination_letter:
+    if not may_download_nomination_letter(request.user, delegation):
         raise Http404("No letter.")
-    try:
-        handle = delegation.nomination_letter.open("rb")
-    except FileNotFoundError:
-        raise Http404("No letter.") from None
-    response = FileResponse(
-        handle, content_type="application/pdf", as_attachment=True, filename=f"nomination-{delegation.code}.pdf"
+    return private_file_response(
+        delegation.nomination_letter, content_type="application/pdf", filename=f"nomination-{delegation.code}.pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -10,7 +10,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from ..services.forms import (
     registration_submit,
     travel_document_save,
 )
+from .files import private_file_response
 
 STEPS = [
     (1, gettext_lazy("Personal details")),
@@ -229,12 +230,6 @@ def register_submit(request: HttpRequest) -> HttpResponse:
 def register_photo(request: HttpRequest) -> HttpResponse:
     """The participant's own photo (never through a public media URL)."""
     participant = _own_participant(request)
-    if participant is None or not participant.photo:
+    if participant is None:
         raise Http404("No photo.")
-    try:
-        handle = participant.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404("No photo.") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(participant.photo, content_type="image/jpeg")
