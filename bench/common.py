@@ -20,12 +20,18 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/accord_bench"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/8"
 
 
+RUN_CACHE_PREFIX = f"bench-{secrets.token_hex(4)}"
+
+
 def bench_env() -> dict[str, str]:
     """Environment for the bench: PostgreSQL and Redis on 127.0.0.1 unless DATABASE_URL/CELERY_BROKER_URL say else."""
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     env.setdefault("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
     env.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+    # The shared read caches (conference.caching) of this run only: the bench database may have been emptied or
+    # recreated without the signals that drop them, since an earlier run filled them.
+    env.setdefault("CACHE_KEY_PREFIX", RUN_CACHE_PREFIX)
     return env
 
 
@@ -45,7 +51,9 @@ def ensure_database(url: str) -> None:
 
 def setup_django() -> None:
     env = bench_env()
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")})
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "CACHE_KEY_PREFIX")}
+    )
     # One secret for this bench process and the servers and workers it starts: sessions, CSRF tokens and signed
     # badge codes made here are then valid there.
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
@@ -267,6 +275,9 @@ def worker_env(*, database_url: str, broker_url: str, smtp_port: int | None = No
         SITE_URL="https://accord.example.org",
         LOG_LEVEL="WARNING",
     )
+    # A worker started by a test gets a cache of its own (the test database is emptied between tests, which drops
+    # no cache entry); one started by a bench shares the bench's.
+    env.setdefault("CACHE_KEY_PREFIX", f"worker-{secrets.token_hex(4)}")
     if smtp_port is not None:
         env.update(
             EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp_port), EMAIL_USE_TLS="0", EMAIL_USE_SSL="0",

@@ -15,6 +15,7 @@ from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.http import Http404
 from django.utils import translation
 
+from conference import caching
 from conference.enums import LanguageCode
 from conference.models import Conference
 from registration.enums import ParticipantStatus
@@ -173,9 +174,11 @@ def feed_for_token(token: str) -> PersonalFeed:
 
 
 def programme_fingerprint(conference: Conference, language: str) -> str:
-    """A hash of everything the agenda PDF shows: sessions, rooms, people in roles, the language.
+    """A hash of everything the agenda PDF shows: sessions, rooms, people in roles and their delegations, the
+    language.
 
-    Three small queries of ids and timestamps; a change to any session, room, role or named person changes it.
+    Three small queries of ids and timestamps; a change to any session, room, role, named person or their
+    delegation changes it.
     """
     sessions = list(
         Session.objects.filter(conference=conference, is_public=True)
@@ -190,7 +193,10 @@ def programme_fingerprint(conference: Conference, language: str) -> str:
     roles = list(
         SessionRole.objects.filter(session__conference=conference)
         .order_by("id")
-        .values_list("id", "session_id", "role", "order", "participant_id", "participant__updated_at")
+        .values_list(
+            "id", "session_id", "role", "order", "participant_id", "participant__updated_at",
+            "participant__delegation__updated_at",
+        )
     )
     payload = json.dumps(
         {
@@ -204,6 +210,15 @@ def programme_fingerprint(conference: Conference, language: str) -> str:
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def cached_programme_fingerprint(conference: Conference, language: str) -> str:
+    """:func:`programme_fingerprint` for the pages, from the shared cache: no query while nothing changed.
+
+    Saves and deletes of sessions, rooms, roles, their people, delegations and the conference drop it at once
+    (``conference.caching``); a bulk update without signals shows within ``caching.CACHE_SECONDS``.
+    """
+    return caching.cached(caching.fingerprint_key(conference.pk, language), lambda: programme_fingerprint(conference, language))
 
 
 @dataclass
@@ -273,7 +288,14 @@ def session_card(session: Session, language: str) -> SessionCard:
 
 
 def programme_conference() -> Conference | None:
-    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one (one query)."""
+    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one.
+
+    Kept in the shared cache (``conference.caching``); one query when it is not there.
+    """
+    return caching.cached(caching.conference_key("programme"), _programme_conference)
+
+
+def _programme_conference() -> Conference | None:
     return (
         Conference.objects.annotate(
             is_default=Case(When(slug=settings.ACCORD_DEFAULT_CONFERENCE, then=Value(1)), default=Value(0))

@@ -122,7 +122,7 @@ def programme_day(request: HttpRequest, day: str) -> HttpResponse:
     if parts is None:
         content = _day_content(request, conference, the_day, language)
     else:
-        fingerprint = selectors.programme_fingerprint(conference, language)
+        fingerprint = selectors.cached_programme_fingerprint(conference, language)
         key = _programme_cache_key("day", conference, language, fingerprint, the_day.isoformat(), parts)
         content = cache.get(key)
         if content is None:
@@ -267,7 +267,7 @@ def _feed_language(request: HttpRequest, default: str) -> str:
 def ical_public(request: HttpRequest) -> HttpResponse:
     conference = _conference_or_404()
     language = _feed_language(request, _language())
-    key = _programme_cache_key("ical", conference, language, selectors.programme_fingerprint(conference, language))
+    key = _programme_cache_key("ical", conference, language, selectors.cached_programme_fingerprint(conference, language))
     body = cache.get(key)
     if body is None:
         cards = [selectors.session_card(s, language) for s in selectors.programme_sessions(conference)]
@@ -312,7 +312,7 @@ def agenda_pdf(request: HttpRequest, language: str) -> HttpResponse:
         raise Http404
     agenda_file = AgendaFile.objects.filter(conference=conference, language=language).first()
     if agenda_file is not None and agenda_file.file:
-        if agenda_file.fingerprint != selectors.programme_fingerprint(conference, language):
+        if agenda_file.fingerprint != selectors.cached_programme_fingerprint(conference, language):
             _queue_agenda_refresh(conference, language)
         try:
             handle = agenda_file.file.open("rb")

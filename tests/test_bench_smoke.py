@@ -6,6 +6,7 @@ No timing is asserted here: the figures are for ``make bench`` and the README.
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def run_bench(script: str, timeout: float) -> str:
     if not (settings.CELERY_BROKER_URL or "").startswith("redis://"):
         pytest.fail("The bench smoke tests need CELERY_BROKER_URL=redis://... and PostgreSQL (make test).")
-    env = {**os.environ, "DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    env = {**os.environ, "DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+           # The test database is emptied between tests without the signals that drop the shared caches.
+           "CACHE_KEY_PREFIX": f"smoke-{uuid.uuid4().hex[:12]}"}
     env.pop("DJANGO_SECRET_KEY", None)
     completed = subprocess.run(
         [sys.executable, f"bench/{script}", "--quick"], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -126,20 +126,36 @@ def resolve_code(conference: Conference, code: str) -> tuple[str | None, Partici
     return _judge(badge, conference)
 
 
+#: What a desk scan reads (the desk's hot path: the badge, its holder's name, status and check-in, the staff who
+#: checked them in, their delegation), rather than the hundred-odd columns of the four rows.
+SCAN_FIELDS = (
+    "id", "token", "revoked_at", "participant_id",
+    *(f"participant__{name}" for name in (
+        "id", "conference_id", "status", "first_name", "last_name", "email", "badge_name", "badge_name_ar",
+        "category", "organization", "delegation_id", "checked_in_at", "checked_in_by_id", "updated_at",
+    )),
+    *(f"participant__checked_in_by__{name}" for name in ("id", "username", "first_name", "last_name", "email")),
+    "participant__delegation",
+)
+
+
 def _resolve_and_lock(conference: Conference, code: str) -> tuple[str | None, Participant | None]:
     """:func:`resolve_code` in one query that also locks the badge holder's participant row (inside a
     transaction), with what the answer shows (the staff who checked them in, their delegation)."""
     token = token_from_code(code)
     if token is None:
         return CheckInResult.INVALID, None
-    badge = (
-        Badge.objects.select_for_update(of=("participant",))
-        .select_related("participant__conference", "participant__checked_in_by", "participant__delegation")
-        .filter(token=token)
-        .first()
-    )
-    if badge is None:
+    try:
+        badge = (
+            Badge.objects.select_for_update(of=("participant",))
+            .select_related("participant__checked_in_by", "participant__delegation")
+            .only(*SCAN_FIELDS)
+            .get(token=token)
+        )
+    except Badge.DoesNotExist:
         return _revoked_token(conference, token)
+    if badge.participant.conference_id == conference.pk:
+        badge.participant.conference = conference  # the answer's texts read it: no query
     return _judge(badge, conference)
 
 
@@ -195,7 +211,11 @@ def checkin_scan(
                     result = CheckInResult.OK
                     participant.checked_in_at = when
                     participant.checked_in_by = staff
-                    participant.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+                    participant.updated_at = timezone.now()
+                    # The row is locked above; a plain UPDATE (no save signals: nothing listens for a check-in).
+                    Participant.objects.filter(pk=participant.pk).update(
+                        checked_in_at=when, checked_in_by=staff, updated_at=participant.updated_at
+                    )
             CheckIn.objects.create(
                 conference=conference, participant=participant if participant and
                 participant.conference_id == conference.pk else None,

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,7 @@ def test_worker_sends_each_invitation_once_when_tasks_run_twice():
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "SITE_URL": "https://accord.example.org",
         "DB_CONN_MAX_AGE": "0",
+        "CACHE_KEY_PREFIX": f"worker-{uuid.uuid4().hex[:12]}",
     }
     worker = subprocess.Popen(
         [str(Path(sys.executable).with_name("celery")), "-A", "conference", "worker", "-l", "warning",

@@ -42,6 +42,7 @@ def test_admin_changelists_query_count_constant(client, conference, make_session
     client.force_login(StaffFactory())
     url = reverse(f"admin:sessions_app_{name}_changelist")
     _grow(conference, make_session, 1, 0)
+    client.get(url)  # warm-up: the conference the pages show is looked up once, then kept in the cache
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     _grow(conference, make_session, 12, 4)
