@@ -6,12 +6,15 @@ delegation's object exists.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Subquery
+import functools
+
+from django.db.models import QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from conference.models import Conference, Delegation
+from conference.prepared import Part, PreparedRead
 
 from .enums import ParticipantStatus
 from .models import Participant
@@ -82,6 +85,21 @@ def verified_emails(user) -> list[str]:
     return [email.lower() for email in emails]
 
 
+@functools.cache
+def _linked_participation() -> PreparedRead:
+    """The participation linked to an account, with its delegation (every field of both)."""
+
+    def every_field(model) -> tuple[str, ...]:
+        return tuple(field.attname for field in model._meta.concrete_fields)
+
+    return PreparedRead(
+        lambda conference_id, user_id: Participant.objects.filter(conference_id=conference_id, user_id=user_id)
+        .order_by("pk"),
+        samples=(-918_273_645, -918_273_646),
+        parts=(Part("", Participant, every_field(Participant)), Part("delegation", Delegation, every_field(Delegation))),
+    )
+
+
 def get_own_participant(user, conference: Conference | None) -> Participant | None:
     """The user's participation in ``conference``: linked to the account, or under one of its verified e-mails.
 
@@ -91,17 +109,27 @@ def get_own_participant(user, conference: Conference | None) -> Participant | No
         return None
     from allauth.account.models import EmailAddress
 
-    # One query: the verified addresses are a subquery (matched lower-cased, as the unique index stores them).
-    verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lowered=Lower("email")).values("lowered")
-    condition = Q(user=user) | Q(user__isnull=True, email_lower__in=Subquery(verified))
-    return (
-        Participant.objects.select_related("conference", "delegation")
-        .alias(email_lower=Lower("email"))
-        .filter(conference=conference)
-        .filter(condition)
-        .order_by("-user_id", "pk")  # linked participation first
-        .first()
-    )
+    participations = Participant.objects.select_related("delegation").filter(conference=conference)
+    # The participation linked to the account first: one statement compiled once, the common case.
+    found = _linked_participation().first(conference.pk, user.pk)
+    participant = None
+    if found is not None:
+        participant = found[""]
+        participant.delegation = found["delegation"]
+    if participant is None:
+        # The verified addresses are a subquery (matched lower-cased, as the unique index stores them).
+        verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lowered=Lower("email")).values(
+            "lowered"
+        )
+        participant = (
+            participations.alias(email_lower=Lower("email"))
+            .filter(user__isnull=True, email_lower__in=Subquery(verified))
+            .order_by("pk")
+            .first()
+        )
+    if participant is not None:
+        participant.conference = conference  # no query when the pages read it
+    return participant
 
 
 # What a participant may still change -------------------------------------------------------------

@@ -15,7 +15,7 @@ from tests.factories import (
     SessionFactory,
     SessionRoleFactory,
 )
-from tests.helpers import warm_conference_cache
+from tests.helpers import warm_caches
 
 from .conftest import cairo
 
@@ -62,7 +62,7 @@ def test_public_feed_query_count_constant(client, conference, room):
             SessionRoleFactory(session=session)
 
     add(3, 10)
-    warm_conference_cache()
+    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         assert len(_events(client.get(url))) == 3
     add(30, 11)

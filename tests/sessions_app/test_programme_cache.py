@@ -125,3 +125,48 @@ def test_day_page_conference_change_shows_at_once(client, conference, make_sessi
     conference.end_date = conference.start_date  # a one-day conference: the second day is gone
     conference.save()
     assert client.get(reverse("sessions_app:day", args=["2023-07-11"])).status_code == 404
+
+
+def _form_token(body: str) -> str:
+    return body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_anonymous_day_page_kept_whole_with_each_visitor_own_working_token(conference, make_session):
+    from django.test import Client
+
+    from sessions_app.views import CSRF_PLACEHOLDER
+
+    make_session(title="Talk", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_body = first.get(DAY_URL).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = second.get(DAY_URL)
+    second_body = response.content.decode()
+    assert len(queries) == 0 and "Talk" in second_body and CSRF_PLACEHOLDER not in second_body
+    assert "Cookie" in response.get("Vary", "")
+    # The second visitor's token is theirs: the language switcher works with it, and not with the first one's.
+    assert _form_token(first_body) != _form_token(second_body)
+    switch = reverse("set_language")
+    answer = second.post(switch, {"language": "fr", "next": DAY_URL, "csrfmiddlewaretoken": _form_token(second_body)})
+    assert answer.status_code == 302
+    assert "Programme" in second.get(DAY_URL).content.decode() and 'lang="fr"' in second.get(DAY_URL).content.decode()
+    third = Client(enforce_csrf_checks=True)
+    third.get(DAY_URL)
+    refused = third.post(switch, {"language": "fr", "next": DAY_URL, "csrfmiddlewaretoken": "x" * 32})
+    assert refused.status_code == 403
+
+
+def test_anonymous_day_page_with_a_message_waiting_not_from_the_whole_page_cache(client, make_session):
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    make_session(title="Talk", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
+    client.get(DAY_URL)  # the whole page is now kept
+    # A message for this visitor (e.g. "You have signed out."), in the messages cookie.
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.http import HttpRequest
+
+    storage = CookieStorage(HttpRequest())
+    encoded = storage._encode([Message(constants.SUCCESS, "You have signed out.")])
+    client.cookies[CookieStorage.cookie_name] = encoded
+    assert "You have signed out." in client.get(DAY_URL).content.decode()
