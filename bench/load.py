@@ -1,7 +1,7 @@
 """Load bench: the app under gunicorn (production settings) against PostgreSQL and Redis, driven by an asyncio client.
 
     python bench/load.py [--seconds 15] [--users 50] [--concurrency 16] [--workers 2] [--threads 4] [--think 1]
-                         [--checkin-rate 300] [--phases registration,agenda,checkin] [--quick]
+                         [--checkin-rates 300,100] [--phases registration,agenda,checkin] [--quick]
 
 Three phases, each for a bounded time after a short warm-up that is not counted:
 
@@ -14,7 +14,7 @@ Three phases, each for a bounded time after a short warm-up that is not counted:
 * check-in: one logged-in staff session per desk (``--concurrency`` desks) POSTing ``/desk/scan/`` with the signed
   codes of approved participants (check-ins are reset first: each badge answers ``ok`` once, then ``already``;
   there are enough badges that most scans are first scans), nonstop (a closed loop: the most scans a second),
-  then arriving at ``--checkin-rate`` scans a second whatever the answers (an open loop, Poisson arrivals: the
+  then arriving at each of ``--checkin-rates`` scans a second whatever the answers (an open loop, Poisson arrivals: the
   latency at that rate, counted from each scan's scheduled start). With 16 desks nonstop, each answer's wait is
   about 16 / (scans a second): the nonstop run gives the capacity, the open loop the latency at the target rate.
 
@@ -428,7 +428,7 @@ def _verdict(ok: bool) -> str:
 
 
 def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, workers: int, threads: int,
-           checkin_rate: float | None = None) -> None:
+           checkin_rates: tuple[float, ...] = ()) -> None:
     print()
     for phase in results.values():
         app, db = phase.cpu_ms_per_request
@@ -459,14 +459,17 @@ def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, wor
         rows.append((f"check-in scans/s ({concurrency} desks nonstop)", f"{r.rate:.0f}",
                      f">= {TARGETS['checkin_rps']:.0f}", _verdict(r.rate >= TARGETS["checkin_rps"] and r.errors == 0)))
         rows.append(("check-in p50 / p95 (nonstop)", f"{r.p(0.5):.1f} / {r.p(0.95):.1f} ms", "", ""))
-    if "checkin-open" in results:
-        r = results["checkin-open"]
-        offered = checkin_rate or 0.0
+    for offered in checkin_rates:
+        r = results.get(f"checkin-open-{offered:g}")
+        if r is None:
+            continue
+        target = offered >= TARGETS["checkin_rps"]  # the target's rate, or a lower one for the latency there
         # Poisson arrivals: the answers counted in the window vary by about 2% around the rate offered.
         rows.append((f"check-in answered/s ({offered:g}/s offered)", f"{r.rate:.0f}", f">= {offered * 0.97:.0f}",
                      _verdict(r.rate >= offered * 0.97 and r.errors == 0)))
-        rows.append((f"check-in p95 at {offered:g}/s", f"{r.p(0.95):.1f} ms", f"<= {TARGETS['checkin_p95_ms']:.0f} ms",
-                     _verdict(r.p(0.95) <= TARGETS["checkin_p95_ms"])))
+        rows.append((f"check-in p50 / p95 at {offered:g}/s", f"{r.p(0.5):.1f} / {r.p(0.95):.1f} ms",
+                     f"<= {TARGETS['checkin_p95_ms']:.0f} ms" if target else "",
+                     _verdict(r.p(0.95) <= TARGETS["checkin_p95_ms"]) if target else ""))
     print(f"\nload bench: gunicorn {workers} worker(s) x {threads} thread(s); client and server share this machine "
           f"({os.cpu_count()} CPUs)")
     print(f"{'figure':<36} {'measured':>18} {'target':>10}  verdict")
@@ -485,9 +488,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="threads per worker (default 4, gthread: they overlap the PostgreSQL round trips and "
                              "commit waits; measured ahead of 4x1 sync and 3x2 on this machine)")
     parser.add_argument("--phases", default="registration,agenda,checkin")
-    parser.add_argument("--checkin-rate", type=float, default=TARGETS["checkin_rps"],
-                        help="after the nonstop desks, scans arriving at this rate (open loop) for the latency at "
-                             "that rate (default 300/s, the target); 0 for none")
+    parser.add_argument("--checkin-rates", default=f"{TARGETS['checkin_rps']:g},100",
+                        help="after the nonstop desks, scans arriving at each of these rates (open loop) for the "
+                             "latency at that rate (default 300/s, the target, and 100/s); '' for none")
     parser.add_argument("--think", default="1", help="also run registration with these mean think times (s), "
                         "comma-separated; '' for none (the closed loop always runs)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 s per phase, 5 users, 4 desks")
@@ -495,9 +498,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seconds, args.warmup, args.users, args.concurrency, args.workers, args.threads = 2.0, 0.5, 5, 4, 1, 4
         args.think = ""
-        args.checkin_rate = 50.0
+        args.checkin_rates = "50"
     phases = [p.strip() for p in args.phases.split(",") if p.strip()]
     args.think = [float(t) for t in args.think.split(",") if t.strip() and float(t) > 0]
+    args.checkin_rates = tuple(float(r) for r in args.checkin_rates.split(",") if r.strip() and float(r) > 0)
     load = os.getloadavg()
     print(f"load average before the bench: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work shares the CPUs)")
     started = time.perf_counter()
@@ -518,15 +522,15 @@ def main(argv: list[str] | None = None) -> int:
                 results[phase] = agenda_phase(base, plan, args.seconds, args.warmup, args.concurrency)
             elif phase == "checkin":
                 results[phase] = checkin_phase(base, plan, args.seconds, args.warmup, args.concurrency)
-                if args.checkin_rate:
-                    results["checkin-open"] = checkin_phase(
-                        base, plan, args.seconds, args.warmup, args.concurrency, rate=args.checkin_rate
+                for rate in args.checkin_rates:
+                    results[f"checkin-open-{rate:g}"] = checkin_phase(
+                        base, plan, args.seconds, args.warmup, args.concurrency, rate=rate
                     )
             else:
                 parser.error(f"unknown phase {phase!r}")
             print(f"{phase}: done ({len(results[phase].latencies)} ok, {results[phase].errors} errors)", flush=True)
     report(results, users=args.users, concurrency=args.concurrency, workers=args.workers, threads=args.threads,
-           checkin_rate=args.checkin_rate)
+           checkin_rates=args.checkin_rates)
     return 0
 
 
