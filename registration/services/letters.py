@@ -139,24 +139,44 @@ def visa_letter_issue(participant: Participant, *, actor, reissue: bool = False)
         issued_at = timezone.now()
         pdf = render_visa_letter(locked, reference=reference, issued_at=issued_at)
         old_name = locked.visa_letter.name if locked.visa_letter else ""
-        if old_name:
-            locked.visa_letter.storage.delete(old_name)
+        storage = locked.visa_letter.storage
+        # The new letter is stored first (under another name while the old file exists); the old file is deleted
+        # only once the new one is committed, so a failure at any step leaves the letter that was there.
         locked.visa_letter.save("letter.pdf", ContentFile(pdf), save=False)
-        locked.visa_letter_reference = reference
-        locked.visa_letter_issued_at = issued_at
-        locked.save(update_fields=["visa_letter", "visa_letter_reference", "visa_letter_issued_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="participant.visa_letter_issue" if first else "participant.visa_letter_reissue",
-            target=locked,
-            conference=locked.conference,
-            changes={"visa_letter_reference": reference, "visa_letter_issued_at": issued_at.isoformat()},
-        )
+        new_name = locked.visa_letter.name
+        try:
+            locked.visa_letter_reference = reference
+            locked.visa_letter_issued_at = issued_at
+            locked.save(update_fields=["visa_letter", "visa_letter_reference", "visa_letter_issued_at", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="participant.visa_letter_issue" if first else "participant.visa_letter_reissue",
+                target=locked,
+                conference=locked.conference,
+                changes={"visa_letter_reference": reference, "visa_letter_issued_at": issued_at.isoformat()},
+            )
+        except Exception:
+            storage.delete(new_name)
+            raise
+        if old_name and old_name != new_name:
+            transaction.on_commit(lambda: storage.delete(old_name))
         participant_id = locked.pk
         transaction.on_commit(lambda: _queue_send(participant_id))
     for name in ("visa_letter", "visa_letter_reference", "visa_letter_issued_at"):
         setattr(participant, name, getattr(locked, name))
     return locked
+
+
+def visa_letter_download_record(participant: Participant, *, actor) -> None:
+    """Write a download of ``participant``'s visa letter (passport data inside) to the audit log."""
+    own = getattr(actor, "pk", None) is not None and actor.pk == participant.user_id
+    audit_record(
+        actor=actor,
+        action="participant.visa_letter_download",
+        target=participant,
+        conference=participant.conference,
+        changes={"visa_letter_reference": participant.visa_letter_reference, "by": "participant" if own else "staff"},
+    )
 
 
 def _queue_send(participant_id: int) -> None:

@@ -12,14 +12,18 @@ from conference.selectors import current_conference
 from ..models import Participant
 from ..permissions import get_own_participant
 from ..selectors_desk import get_desk_participant
+from ..services.letters import visa_letter_download_record
 from .desk import staff_required
 from .files import private_file_response
 
 
-def _letter_response(participant: Participant) -> FileResponse:
-    return private_file_response(
+def _letter_response(request: HttpRequest, participant: Participant) -> FileResponse:
+    """The letter as a download, written to the audit log (who read whose passport data, and when)."""
+    response = private_file_response(
         participant.visa_letter, content_type="application/pdf", filename=f"visa-letter-{participant.public_id}.pdf"
     )
+    visa_letter_download_record(participant, actor=request.user)
+    return response
 
 
 @login_required
@@ -30,7 +34,7 @@ def register_visa_letter(request: HttpRequest) -> FileResponse:
     participant = get_own_participant(request.user, current_conference())
     if participant is None:
         raise Http404("No visa letter.")
-    return _letter_response(participant)
+    return _letter_response(request, participant)
 
 
 @staff_required
@@ -38,4 +42,4 @@ def register_visa_letter(request: HttpRequest) -> FileResponse:
 @require_GET
 def desk_visa_letter(request: HttpRequest, conference, public_id: str) -> FileResponse:
     """Any participant's visa letter of the current conference, for staff only."""
-    return _letter_response(get_desk_participant(conference, public_id))
+    return _letter_response(request, get_desk_participant(conference, public_id))

@@ -132,14 +132,39 @@ def test_visa_letter_issue_numbers_are_sequential_and_kept_on_reissue(conference
     assert (first.visa_letter_reference, second.visa_letter_reference) == ("SHARM2023/VISA/0001",
                                                                            "SHARM2023/VISA/0002")
     assert len(mailoutbox) == 2
-    old_issued = first.visa_letter_issued_at
-    with django_capture_on_commit_callbacks(execute=True):
+    old_issued, old_name = first.visa_letter_issued_at, first.visa_letter.name
+    storage = first.visa_letter.storage
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         visa_letter_issue(first, actor=None, reissue=True)
     first.refresh_from_db()
+    # Until the new letter is committed, the old file is still there.
+    assert storage.exists(old_name) and storage.exists(first.visa_letter.name)
+    for callback in callbacks:
+        callback()
+    assert not storage.exists(old_name)
     assert first.visa_letter_reference == "SHARM2023/VISA/0001"
     assert first.visa_letter_issued_at > old_issued
-    assert first.visa_letter.name == f"visa-letters/{conference.pk}/{first.public_id}.pdf"
+    assert first.visa_letter.name.startswith(f"visa-letters/{conference.pk}/{first.public_id}")
+    assert PASSPORT in pdf_text(first.visa_letter.read())
     assert len(mailoutbox) == 3
+
+
+def test_visa_letter_reissue_rolled_back_keeps_the_old_letter(conference, django_capture_on_commit_callbacks):
+    """A re-issue inside a larger change that then fails (an admin action, say) leaves the letter that was there."""
+    from django.db import transaction
+
+    participant = make_participant(conference, email="a@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        visa_letter_issue(participant, actor=None)
+    participant.refresh_from_db()
+    old_name, storage = participant.visa_letter.name, participant.visa_letter.storage
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            visa_letter_issue(participant, actor=None, reissue=True)
+            raise RuntimeError("a later step of the same change fails")
+    participant.refresh_from_db()
+    assert participant.visa_letter.name == old_name and storage.exists(old_name)
+    assert PASSPORT in pdf_text(participant.visa_letter.read())
 
 
 @pytest.mark.parametrize(
@@ -215,6 +240,26 @@ def test_register_visa_letter_404_without_letter_never_another(client, conferenc
 def test_register_visa_letter_anonymous_to_login(client, conference):
     response = client.get(reverse("registration:register_visa_letter"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_visa_letter_downloads_written_to_the_audit_log(client, conference):
+    user = UserFactory()
+    participant = issued(conference, user=user, email=user.email)
+    client.force_login(user)
+    assert client.get(reverse("registration:register_visa_letter")).status_code == 200
+    staff = StaffFactory()
+    client.force_login(staff)
+    url = reverse("registration:desk_visa_letter", kwargs={"public_id": participant.public_id})
+    assert client.get(url).status_code == 200
+    entries = list(AuditLog.objects.filter(action="participant.visa_letter_download").order_by("pk"))
+    assert [(entry.actor_id, entry.changes["by"], entry.object_id) for entry in entries] == [
+        (user.pk, "participant", str(participant.pk)), (staff.pk, "staff", str(participant.pk)),
+    ]
+    assert entries[0].changes["visa_letter_reference"] == participant.visa_letter_reference
+    # A letter that is not there is not logged as read.
+    other = make_participant(conference, email="none@example.org")
+    assert client.get(reverse("registration:desk_visa_letter", kwargs={"public_id": other.public_id})).status_code == 404
+    assert AuditLog.objects.filter(action="participant.visa_letter_download").count() == 2
 
 
 def test_desk_visa_letter_staff_only(client, conference):
