@@ -220,58 +220,68 @@ def _cookie_header(cookies: dict[str, str]) -> str:
     return f"sessionid={cookies['session']}; csrftoken={cookies['csrf']}"
 
 
+def _client_session(limit: int):
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(limit=limit, force_close=False)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30),
+                                 cookie_jar=aiohttp.DummyCookieJar())
+
+
+async def _send(request_factory, http, index: int, n: int) -> tuple[bool, str, str]:
+    """``request_factory(http, index, n)`` -> (ok, label, detail), a client error counting as a failed request."""
+    import aiohttp
+
+    try:
+        return await request_factory(http, index, n)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return False, "exception", repr(exc)
+
+
+def _record(result: PhaseResult, ok: bool, label: str, detail: str, latency: float) -> None:
+    result.outcomes[label] = result.outcomes.get(label, 0) + 1
+    if ok:
+        result.latencies.append(latency)
+    else:
+        result.errors += 1
+        if len(result.error_samples) < 5:
+            result.error_samples.append(detail)
+
+
+async def _measure(result: PhaseResult, count_from: float, stop: float,
+                   meters: tuple[CpuMeter, CpuMeter] | None) -> None:
+    """The client's and the server's CPU over the measured window (from ``count_from`` to ``stop``)."""
+    await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
+    client_start = time.process_time()
+    for meter in meters or ():
+        meter.start()
+    await asyncio.sleep(max(0.0, stop - time.perf_counter()))
+    result.client_cpu = (time.process_time() - client_start) / (stop - count_from)
+    if meters:
+        result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
+
+
 async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory,
                      meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None) -> PhaseResult:
     """Run ``concurrency`` loops, each awaiting ``request_factory(session, index, n)`` -> (ok, label, detail)."""
-    import aiohttp
-
-    result = PhaseResult(name=name)
-    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
-    timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
-        start = time.perf_counter()
-        count_from = start + warmup
+    result = PhaseResult(name=name, seconds=seconds)
+    async with _client_session(concurrency) as http:
+        count_from = time.perf_counter() + warmup
         stop = count_from + seconds
-        client_cpu: list[float] = []
 
         async def loop(index: int) -> None:
             n = 0
-            while True:
-                now = time.perf_counter()
-                if now >= stop:
-                    return
+            while time.perf_counter() < stop:
                 began = time.perf_counter()
-                try:
-                    ok, label, detail = await request_factory(http, index, n)
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    ok, label, detail = False, "exception", repr(exc)
+                ok, label, detail = await _send(request_factory, http, index, n)
                 ended = time.perf_counter()
                 n += 1
                 if pause is not None:  # the user's think time: after the answer, not part of the latency
                     await asyncio.sleep(pause())
-                if ended < count_from or ended > stop:
-                    continue  # answered during the warm-up or after the end: not counted
-                result.outcomes[label] = result.outcomes.get(label, 0) + 1
-                if ok:
-                    result.latencies.append(ended - began)
-                else:
-                    result.errors += 1
-                    if len(result.error_samples) < 5:
-                        result.error_samples.append(detail)
+                if count_from <= ended <= stop:  # answered during the warm-up or after the end: not counted
+                    _record(result, ok, label, detail, ended - began)
 
-        async def measure() -> None:
-            await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
-            client_cpu.append(time.process_time())
-            for meter in meters or ():
-                meter.start()
-            await asyncio.sleep(max(0.0, stop - time.perf_counter()))
-            client_cpu.append(time.process_time())
-            if meters:
-                result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
-
-        await asyncio.gather(measure(), *(loop(i) for i in range(concurrency)))
-        result.seconds = seconds
-        result.client_cpu = (client_cpu[1] - client_cpu[0]) / seconds
+        await asyncio.gather(_measure(result, count_from, stop, meters), *(loop(i) for i in range(concurrency)))
     return result
 
 
@@ -282,34 +292,19 @@ async def _run_open_phase(name: str, seconds: float, warmup: float, rate: float,
     so waiting for a connection counts; the rate printed is of answers received in the measured window."""
     import random
 
-    import aiohttp
-
-    result = PhaseResult(name=name)
+    result = PhaseResult(name=name, seconds=seconds)
     rng = random.Random(11)
-    connector = aiohttp.TCPConnector(limit=max_in_flight, force_close=False)
-    timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
+    async with _client_session(max_in_flight) as http:
         start = time.perf_counter()
         count_from = start + warmup
         stop = count_from + seconds
-        client_cpu: list[float] = []
         tasks: set[asyncio.Task] = set()
 
         async def one(index: int, scheduled: float) -> None:
-            try:
-                ok, label, detail = await request_factory(http, index % max_in_flight, index)
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                ok, label, detail = False, "exception", repr(exc)
+            ok, label, detail = await _send(request_factory, http, index % max_in_flight, index)
             ended = time.perf_counter()
-            if scheduled < count_from or ended > stop:
-                return  # started in the warm-up, or answered after the end: not counted
-            result.outcomes[label] = result.outcomes.get(label, 0) + 1
-            if ok:
-                result.latencies.append(ended - scheduled)
-            else:
-                result.errors += 1
-                if len(result.error_samples) < 5:
-                    result.error_samples.append(detail)
+            if scheduled >= count_from and ended <= stop:  # started in the warm-up or answered late: not counted
+                _record(result, ok, label, detail, ended - scheduled)
 
         async def schedule() -> None:
             index, at = 0, start
@@ -323,21 +318,9 @@ async def _run_open_phase(name: str, seconds: float, warmup: float, rate: float,
                 index += 1
                 at += rng.expovariate(rate)
 
-        async def measure() -> None:
-            await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
-            client_cpu.append(time.process_time())
-            for meter in meters or ():
-                meter.start()
-            await asyncio.sleep(max(0.0, stop - time.perf_counter()))
-            client_cpu.append(time.process_time())
-            if meters:
-                result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
-
-        await asyncio.gather(measure(), schedule())
+        await asyncio.gather(_measure(result, count_from, stop, meters), schedule())
         if tasks:
             await asyncio.wait(list(tasks), timeout=35)
-        result.seconds = seconds
-        result.client_cpu = (client_cpu[1] - client_cpu[0]) / seconds
     return result
 
 

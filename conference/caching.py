@@ -74,9 +74,9 @@ def on_programme_change(sender, instance, **kwargs) -> None:
 
 
 def on_role_change(sender, instance, **kwargs) -> None:
-    conference_id = type(instance.session).objects.filter(pk=instance.session_id).values_list(
-        "conference_id", flat=True
-    ).first()
+    from sessions_app.models import Session
+
+    conference_id = Session.objects.filter(pk=instance.session_id).values_list("conference_id", flat=True).first()
     if conference_id is not None:
         drop(*fingerprint_keys(conference_id))
 
