@@ -36,5 +36,7 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-at-build-time-only-not-a-secr
 EXPOSE 8000
 # Threads overlap the database and Redis round trips (bench/load.py measured 2 workers x 4 threads ahead of sync
 # workers on 2 cores); WEB_CONCURRENCY sets the number of workers (gunicorn reads it), one or two per core.
+# --reuse-port: each worker listens on its own socket and the kernel spreads the connections over them (on one
+# shared socket, a proxy's few kept-alive connections can all land on one worker and leave a core idle).
 ENV WEB_CONCURRENCY=2
-CMD ["gunicorn", "conference.wsgi:application", "--bind", "0.0.0.0:8000", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "conference.wsgi:application", "--bind", "0.0.0.0:8000", "--threads", "4", "--reuse-port", "--timeout", "60", "--access-logfile", "-"]

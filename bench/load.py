@@ -12,8 +12,8 @@ Three phases, each for a bounded time after a short warm-up that is not counted:
   anything else (form redisplayed, 4xx, 5xx, time-out) is an error;
 * agenda: anonymous GETs of the public programme page of the first day (``/programme/day/<date>/``);
 * check-in: one logged-in staff session per desk (``--concurrency`` desks) POSTing ``/desk/scan/`` with the signed
-  codes of approved participants (check-ins are reset first: each badge answers ``ok`` once, then ``already``;
-  there are enough badges that most scans are first scans), nonstop (a closed loop: the most scans a second),
+  codes of approved participants (check-ins are reset before each check-in phase: each badge answers ``ok`` once,
+  then ``already``; there are enough badges that most scans are first scans), nonstop (a closed loop: the most scans a second),
   then arriving at each of ``--checkin-rates`` scans a second whatever the answers (an open loop, Poisson arrivals: the
   latency at that rate, counted from each scan's scheduled start). With 16 desks nonstop, each answer's wait is
   about 16 / (scans a second): the nonstop run gives the capacity, the open loop the latency at the target rate.
@@ -48,7 +48,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BENCH_DOMAIN = "bench.example.org"
 #: Approved participants with badges for the desk: enough that most scans of a run are first scans ("ok").
-DESK_PARTICIPANTS = 6000
+DESK_PARTICIPANTS = 12000
 #: Open-loop phases: at most this many requests in flight (each on its own connection); more wait their turn.
 OPEN_LOOP_MAX_IN_FLIGHT = 64
 TARGETS = {
@@ -67,7 +67,8 @@ class Plan:
     agenda_path: str
     step_path: str
     next_step_path: str
-    #: Which code the next scan sends: shared by the check-in phases, so each badge is scanned "ok" once.
+    conference_id: int = 0
+    #: Which code the next scan sends; each check-in phase starts again from the first with nobody checked in.
     code_counter: itertools.count = field(default_factory=itertools.count)
 
 
@@ -81,6 +82,8 @@ class PhaseResult:
     client_cpu: float = 0.0
     app_cpu: float = 0.0
     db_cpu: float = 0.0
+    #: Each gunicorn worker's part of the app's CPU (largest first): how evenly the connections were spread.
+    worker_split: list[float] = field(default_factory=list)
     outcomes: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -132,7 +135,7 @@ def prepare(users: int, desks: int, arrivals: int = DESK_PARTICIPANTS) -> Plan:
 
     from conference.selectors import current_conference
     from registration.enums import ParticipantStatus
-    from registration.models import Badge, CheckIn, Participant
+    from registration.models import Badge, Participant
     from registration.services.badges import badge_code, new_token
     from registration.services.participants import new_public_id
 
@@ -187,15 +190,6 @@ def prepare(users: int, desks: int, arrivals: int = DESK_PARTICIPANTS) -> Plan:
             [Badge(participant=p, token=new_token()) for p in approved.filter(badge__isnull=True)]
         )
         codes = [badge_code(badge) for badge in Badge.objects.filter(participant__in=approved, revoked_at=None)]
-        # Every badge answers "ok" once in this run.
-        CheckIn.objects.filter(conference=conference).delete()
-        approved.filter(checked_in_at__isnull=False).update(checked_in_at=None, checked_in_by=None)
-    # Fresh statistics and no dead rows: autovacuum does not start in the middle of a phase because of this.
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for table in (Participant._meta.db_table, CheckIn._meta.db_table, Badge._meta.db_table):
-            cursor.execute(f'VACUUM ANALYZE "{table}"')  # nosec B608: our own table names
 
     plan = Plan(
         registration_cookies=[_session_cookies(user) for user in registration_users],
@@ -204,12 +198,31 @@ def prepare(users: int, desks: int, arrivals: int = DESK_PARTICIPANTS) -> Plan:
         agenda_path=reverse("sessions_app:day", kwargs={"day": conference.start_date.isoformat()}),
         step_path=reverse("registration:register_step", kwargs={"step": 3}),
         next_step_path=reverse("registration:register_step", kwargs={"step": 4}),
+        conference_id=conference.pk,
     )
     print(
         f"conference {conference.slug}: {len(registration_users)} registrants, {len(codes)} approved badges, "
         f"staff {staff.username}; settings DEBUG={settings.DEBUG} in this (client) process"
     )
     return plan
+
+
+def reset_desk(plan: Plan) -> None:
+    """Nobody checked in and no scan recorded, with fresh statistics and no dead rows (autovacuum does not start
+    in the middle of a phase because of the previous one): each badge of the next phase answers "ok" once."""
+    from django.db import connection, transaction
+
+    from registration.models import Badge, CheckIn, Participant
+
+    with transaction.atomic():
+        CheckIn.objects.filter(conference_id=plan.conference_id).delete()
+        Participant.objects.filter(conference_id=plan.conference_id, checked_in_at__isnull=False).update(
+            checked_in_at=None, checked_in_by=None
+        )
+    with connection.cursor() as cursor:
+        for table in (Participant._meta.db_table, CheckIn._meta.db_table, Badge._meta.db_table):
+            cursor.execute(f'VACUUM ANALYZE "{table}"')  # nosec B608: our own table names
+    plan.code_counter = itertools.count()
 
 
 # --- the client ----------------------------------------------------------------------------------------------------
@@ -259,6 +272,7 @@ async def _measure(result: PhaseResult, count_from: float, stop: float,
     result.client_cpu = (time.process_time() - client_start) / (stop - count_from)
     if meters:
         result.app_cpu, result.db_cpu = (meter.stop() for meter in meters)
+        result.worker_split = [share / result.app_cpu for share in meters[0].shares] if result.app_cpu else []
 
 
 async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory,
@@ -377,6 +391,7 @@ def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurre
     """``concurrency`` desks scanning nonstop (closed loop: the most scans a second), or with ``rate``, scans
     arriving at that rate from the desks (open loop: the latency at that rate)."""
     url = base + "/desk/scan/"
+    reset_desk(plan)
     codes = plan.codes
     counter = plan.code_counter
 
@@ -419,7 +434,8 @@ def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, wor
               + f"; client CPU {phase.client_cpu * 100:.0f}% of one core; outcomes {phase.outcomes}")
         print(f"    server CPU per request: {app:.1f} ms gunicorn + {db:.1f} ms PostgreSQL "
               f"(gunicorn {phase.app_cpu / phase.seconds * 100:.0f}% + PostgreSQL {phase.db_cpu / phase.seconds * 100:.0f}% "
-              f"of one core) -> at most ~{phase.projected_rate:.0f}/s with both cores free")
+              f"of one core) -> at most ~{phase.projected_rate:.0f}/s with both cores free; workers' split "
+              + "/".join(f"{share * 100:.0f}" for share in phase.worker_split) + " %")
         for sample in phase.error_samples:
             print(f"    error sample: {sample}")
     rows = []

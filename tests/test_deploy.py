@@ -46,6 +46,8 @@ def test_compose_commands(compose):
     assert "manage.py migrate --noinput" in web and "manage.py collectstatic --noinput" in web
     assert re.search(r"exec gunicorn conference\.wsgi(:application)? ", web)
     assert web.index("migrate") < web.index("collectstatic") < web.index("gunicorn")
+    # Served as measured by bench/load.py: threads, and one listening socket per worker.
+    assert "--threads" in web and "--reuse-port" in web
     worker = _command(services["worker"])
     assert worker.startswith("celery -A conference worker") and "--max-tasks-per-child" in worker
     assert _command(services["beat"]).startswith("celery -A conference beat")
@@ -102,6 +104,8 @@ def test_dockerfile_installs_weasyprint_libraries_and_runs_as_non_root(dockerfil
     assert "collectstatic" in dockerfile
     # Static files collected after switching to the non-root user, with a build-only secret.
     assert dockerfile.index("USER accord") < dockerfile.index("collectstatic")
+    command = re.findall(r"^CMD (.+)$", dockerfile, re.M)[-1]
+    assert '"gunicorn"' in command and '"--threads"' in command and '"--reuse-port"' in command
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out():

@@ -8,11 +8,12 @@ moment produce exactly one check-in.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,15 +130,20 @@ def resolve_code(conference: Conference, code: str) -> tuple[str | None, Partici
 
 
 @functools.cache
-def _scan_read() -> PreparedRead:
+def _scan_read(lock: bool) -> PreparedRead:
     """What a desk scan reads, in one statement compiled once (the desk's hot path): the badge, its holder's
-    name, status and check-in (the row locked), the staff who checked them in, their delegation."""
+    name, status and check-in, the staff who checked them in, their delegation; ``lock``: the holder's row is
+    locked (inside a transaction)."""
     from django.contrib.auth import get_user_model
 
     from conference.models import Delegation
 
+    def build(token):
+        queryset = Participant.objects.filter(badge__token=token).order_by()
+        return queryset.select_for_update(of=("self",)) if lock else queryset
+
     return PreparedRead(
-        lambda token: Participant.objects.filter(badge__token=token).order_by().select_for_update(of=("self",)),
+        build,
         samples=("accord-prepared-sample-token",),
         parts=(
             Part("badge", Badge, ("id", "participant_id", "token", "revoked_at")),
@@ -153,13 +159,13 @@ def _scan_read() -> PreparedRead:
     )
 
 
-def _resolve_and_lock(conference: Conference, code: str) -> tuple[str | None, Participant | None]:
-    """:func:`resolve_code` in one statement that also locks the badge holder's participant row (inside a
-    transaction), with what the answer shows (the staff who checked them in, their delegation)."""
+def _resolve(conference: Conference, code: str, *, lock: bool) -> tuple[str | None, Participant | None]:
+    """:func:`resolve_code` in one statement, with what the answer shows (the staff who checked them in, their
+    delegation); ``lock``: the badge holder's participant row is locked too (inside a transaction)."""
     token = token_from_code(code)
     if token is None:
         return CheckInResult.INVALID, None
-    found = _scan_read().first(token)
+    found = _scan_read(lock).first(token)
     if found is None:
         return _revoked_token(conference, token)
     badge, participant = found["badge"], found[""]
@@ -169,6 +175,74 @@ def _resolve_and_lock(conference: Conference, code: str) -> tuple[str | None, Pa
         participant.conference = conference  # the answer's texts read it: no query
     badge.participant = participant
     return _judge(badge, conference)
+
+
+# --- the scan's writes as SQL composed once from the models' metadata (no queryset compiled on the hot path) -----
+
+#: The columns of a scan row, in the order of the values that :func:`_scan_values` gives.
+_SCAN_COLUMNS = ("conference_id", "participant_id", "client_id", "result", "scanned_at", "received_at",
+                 "scanned_by_id", "device")
+
+
+def _column(model, attname: str, quote) -> str:
+    return quote(next(f.column for f in model._meta.concrete_fields if f.attname == attname))
+
+
+@functools.cache
+def _scan_sql(vendor_quote) -> tuple[str, str]:
+    """``(insert, first_checkin)``: a scan row; and in one statement, the holder's first check-in (only while
+    ``checked_in_at`` is empty and they are approved) with its scan row, which is not written when the holder
+    was checked in meanwhile (no row returned then)."""
+    quote = vendor_quote
+    scans, people = quote(CheckIn._meta.db_table), quote(Participant._meta.db_table)
+    columns = ", ".join(_column(CheckIn, name, quote) for name in _SCAN_COLUMNS)
+    # Table and column names from the models, quoted; every value is a parameter.
+    insert = f"INSERT INTO {scans} ({columns}) VALUES ({', '.join(['%s'] * len(_SCAN_COLUMNS))})"  # noqa: S608 # nosec B608
+    checked_in_at, checked_in_by, updated_at, status, pk = (
+        _column(Participant, name, quote) for name in ("checked_in_at", "checked_in_by_id", "updated_at", "status", "id")
+    )
+    values = ["%s", f"checked.{pk}"] + ["%s"] * (len(_SCAN_COLUMNS) - 2)
+    assignments = f"{checked_in_at} = %s, {checked_in_by} = %s, {updated_at} = %s"
+    guard = f"{pk} = %s AND {checked_in_at} IS NULL AND {status} = %s"
+    update = f"UPDATE {people} SET {assignments} WHERE {guard} RETURNING {pk}"  # noqa: S608
+    from_update = f"INSERT INTO {scans} ({columns}) SELECT {', '.join(values)} FROM checked"  # noqa: S608 # nosec B608
+    first_checkin = f"WITH checked AS ({update}) {from_update} RETURNING 1"
+    return insert, first_checkin
+
+
+def _own_statement():
+    """A single statement is its own transaction in autocommit mode; inside a caller's transaction it gets a
+    savepoint, so that a refused insert (known client id) does not abort the caller's transaction."""
+    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+
+
+def _scan_values(conference, participant_id, client_id, result, when, staff, device) -> list:
+    return [conference.pk, participant_id, client_id, result, when, timezone.now(), staff.pk if staff else None,
+            device[:60]]
+
+
+def _record_scan(conference, participant, client_id, result, when, staff, device) -> None:
+    """A scan row (one INSERT; a known client id raises ``IntegrityError``)."""
+    insert, _first = _scan_sql(connection.ops.quote_name)
+    participant_id = participant.pk if participant and participant.conference_id == conference.pk else None
+    with _own_statement(), connection.cursor() as cursor:
+        cursor.execute(insert, _scan_values(conference, participant_id, client_id, result, when, staff, device))
+
+
+def _record_first_checkin(conference, participant, client_id, when, staff, device) -> bool:
+    """Check ``participant`` in with the scan row in one statement: False (nothing written) when they were
+    checked in or stopped being approved since they were read."""
+    _insert, first_checkin = _scan_sql(connection.ops.quote_name)
+    now = timezone.now()
+    values = _scan_values(conference, None, client_id, CheckInResult.OK, when, staff, device)
+    del values[1]  # the participant comes from the UPDATE
+    with _own_statement(), connection.cursor() as cursor:
+        cursor.execute(first_checkin, [when, staff.pk if staff else None, now, participant.pk,
+                                       ParticipantStatus.APPROVED, *values])
+        done = cursor.fetchone() is not None
+    if done:
+        participant.checked_in_at, participant.checked_in_by, participant.updated_at = when, staff, now
+    return done
 
 
 def _recorded_scan(client_id: str) -> CheckIn | None:
@@ -190,6 +264,26 @@ def _replay(existing: CheckIn, conference: Conference) -> ScanOutcome:
     )
 
 
+def _decide_locked(conference, code, client_id, when, staff, device) -> tuple[str, Participant | None]:
+    """The careful way, for a holder whose record changed between the read and the write (another desk checked
+    them in at the same moment): read again with their row locked, decide, write, in one transaction."""
+    with transaction.atomic():
+        result, participant = _resolve(conference, code, lock=True)
+        if result is None:
+            if participant.checked_in_at is not None:
+                result = CheckInResult.ALREADY
+            else:
+                result = CheckInResult.OK
+                participant.checked_in_at, participant.checked_in_by = when, staff
+                participant.updated_at = timezone.now()
+                # The row is locked above; a plain UPDATE (no save signals: nothing listens for a check-in).
+                Participant.objects.filter(pk=participant.pk).update(
+                    checked_in_at=when, checked_in_by=staff, updated_at=participant.updated_at
+                )
+        _record_scan(conference, participant, client_id, result, when, staff, device)
+    return result, participant
+
+
 def checkin_scan(
     conference: Conference,
     *,
@@ -204,6 +298,10 @@ def checkin_scan(
     Results: ``ok`` (first time: sets ``checked_in_at``/``checked_in_by``), ``already`` (with time and staff),
     ``invalid``, ``revoked``, ``not_approved``, ``other_conference``. A resend with a known ``client_id`` returns
     the first result unchanged. Raises ``ValueError`` for a missing or oversized ``client_id``.
+
+    The common case costs two statements and no explicit transaction: the read, then one write (the first
+    check-in and its scan row together, guarded by ``checked_in_at IS NULL``; or the scan row alone). When the
+    guarded write finds the holder checked in meanwhile, the scan is decided again with the row locked.
     """
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
@@ -211,31 +309,21 @@ def checkin_scan(
     when = _clock(scanned_at)
     staff = actor if getattr(actor, "pk", None) else None
     participant = None
-    # A resend (known client id) is found by the unique client id at the insert: the whole decision is rolled
-    # back and the first answer replayed, so the common first send needs no look-up beforehand.
+    # A resend (known client id) is found by the unique client id at the insert, which then writes nothing
+    # and the first answer is replayed: the common first send needs no look-up beforehand.
     try:
-        with transaction.atomic():
-            result, participant = _resolve_and_lock(conference, code)
-            if result is None:
-                if participant.checked_in_at is not None:
-                    result = CheckInResult.ALREADY
-                else:
-                    result = CheckInResult.OK
-                    participant.checked_in_at = when
-                    participant.checked_in_by = staff
-                    participant.updated_at = timezone.now()
-                    # The row is locked above; a plain UPDATE (no save signals: nothing listens for a check-in).
-                    Participant.objects.filter(pk=participant.pk).update(
-                        checked_in_at=when, checked_in_by=staff, updated_at=participant.updated_at
-                    )
-            CheckIn.objects.create(
-                conference=conference, participant=participant if participant and
-                participant.conference_id == conference.pk else None,
-                client_id=client_id, result=result, scanned_at=when, scanned_by=staff, device=device[:60],
-            )
+        result, participant = _resolve(conference, code, lock=False)
+        if result is None and participant.checked_in_at is None:
+            if _record_first_checkin(conference, participant, client_id, when, staff, device):
+                result = CheckInResult.OK
+            else:
+                result, participant = _decide_locked(conference, code, client_id, when, staff, device)
+        else:
+            result = result or CheckInResult.ALREADY
+            _record_scan(conference, participant, client_id, result, when, staff, device)
     except IntegrityError:
-        # The same client id sent again (or twice at once), or (without the lock) a second "ok": answer as
-        # recorded.
+        # The same client id sent again (or twice at once), or (a race the guard did not see) a second "ok":
+        # answer as recorded.
         existing = _recorded_scan(client_id)
         if existing is not None:
             return _replay(existing, conference)
@@ -243,10 +331,7 @@ def checkin_scan(
             raise
         participant = Participant.objects.select_related("checked_in_by").get(pk=participant.pk)
         result = CheckInResult.ALREADY
-        CheckIn.objects.create(
-            conference=conference, participant=participant, client_id=client_id, result=result,
-            scanned_at=when, scanned_by=staff, device=device[:60],
-        )
+        _record_scan(conference, participant, client_id, result, when, staff, device)
     return ScanOutcome(
         result=result, message=_message(result, participant, conference), participant=participant,
         checked_in_at=participant.checked_in_at if participant else None,

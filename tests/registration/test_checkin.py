@@ -239,3 +239,33 @@ def test_attendance_scan_once_per_session_and_idempotent():
         "ok", "ok", True, "already", "invalid"
     )
     assert Attendance.objects.filter(session=session, participant=participant).count() == 1
+
+
+@pytest.mark.django_db
+def test_checkin_guarded_write_refuses_a_stale_read_and_the_locked_path_decides_again():
+    """The scan reads without a lock, then writes the first check-in only while nobody else did: a read made
+    stale by another desk (or by a decision on the participant) writes nothing and is decided again locked."""
+    from registration.services.checkin import _decide_locked, _record_first_checkin, _resolve
+
+    staff = StaffFactory()
+    participant, code = approved()
+    conference = participant.conference
+    _refusal, stale = _resolve(conference, code, lock=False)
+    assert stale.checked_in_at is None
+
+    assert checkin_scan(conference, code=code, client_id=cid(), actor=staff, device="desk1").result == "ok"
+    assert _record_first_checkin(conference, stale, cid(), timezone.now(), staff, "desk2") is False
+    assert CheckIn.objects.count() == 1
+    result, again = _decide_locked(conference, code, cid(), timezone.now(), staff, "desk2")
+    assert result == CheckInResult.ALREADY and again.checked_in_by == staff
+    assert list(CheckIn.objects.order_by("received_at", "pk").values_list("result", flat=True)) == ["ok", "already"]
+
+    other, other_code = approved(conference=conference)
+    _refusal, stale = _resolve(conference, other_code, lock=False)
+    Participant.objects.filter(pk=other.pk).update(status=ParticipantStatus.CANCELLED)
+    assert _record_first_checkin(conference, stale, cid(), timezone.now(), staff, "desk2") is False
+    result, _again = _decide_locked(conference, other_code, cid(), timezone.now(), staff, "desk2")
+    assert result == CheckInResult.NOT_APPROVED
+    other.refresh_from_db()
+    assert other.checked_in_at is None
+    assert not CheckIn.objects.filter(participant=other, result="ok").exists()
