@@ -204,7 +204,7 @@ def _scan_sql(vendor_quote) -> tuple[str, str]:
     values = ["%s", f"checked.{pk}"] + ["%s"] * (len(_SCAN_COLUMNS) - 2)
     assignments = f"{checked_in_at} = %s, {checked_in_by} = %s, {updated_at} = %s"
     guard = f"{pk} = %s AND {checked_in_at} IS NULL AND {status} = %s"
-    update = f"UPDATE {people} SET {assignments} WHERE {guard} RETURNING {pk}"  # noqa: S608
+    update = f"UPDATE {people} SET {assignments} WHERE {guard} RETURNING {pk}"  # noqa: S608 # nosec B608
     from_update = f"INSERT INTO {scans} ({columns}) SELECT {', '.join(values)} FROM checked"  # noqa: S608 # nosec B608
     first_checkin = f"WITH checked AS ({update}) {from_update} RETURNING 1"
     return insert, first_checkin
