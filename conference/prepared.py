@@ -4,7 +4,7 @@ Django compiles a queryset to SQL each time it is evaluated; for a read with joi
 compiling costs more CPU than the database spends answering it. The desk's scan API and the participant's own
 registration pages make such a read on every request. :class:`PreparedRead` builds the queryset once (with
 sample values standing for the parameters), keeps the SQL and the compiler that made it, and on each call runs
-that SQL with the real values, applies the compiler's converters to the row and turns it into model instances
+that SQL with the real values, applies the compiler's converters (looked up once too) to the row and turns it into model instances
 with ``Model.from_db``: the same rows and instances as the queryset would give, without compiling it again.
 """
 
@@ -68,19 +68,25 @@ class PreparedRead:
             slots.append((matches[0], None) if matches else (None, param))
         if sorted(index for index, _param in slots if index is not None) != list(range(len(self._samples))):
             raise ValueError("each sample value must appear once among the query's parameters")
-        self._local.statement = (connection, compiler, sql, slots)
-        return compiler, sql, slots
+        # What results_iter() would look up on every call: the converters of the selected columns, once.
+        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(selected):
+            raise ValueError("composite fields are not supported")
+        converters = compiler.get_converters(selected)
+        self._local.statement = (connection, compiler, sql, slots, converters)
+        return compiler, sql, slots, converters
 
     def first(self, *values, using: str = DEFAULT_DB_ALIAS) -> dict[str, Model | None] | None:
         connection = connections[using]
-        compiler, sql, slots = self._statement(connection)
+        compiler, sql, slots, converters = self._statement(connection)
         params = [values[index] if index is not None else constant for index, constant in slots]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
             return None
-        row = next(iter(compiler.results_iter(results=[[row]])))
+        if converters:
+            row = next(compiler.apply_converters([row], converters))
         instances: dict[str, Model | None] = {}
         start = 0
         for part in self._parts:
@@ -91,3 +97,98 @@ class PreparedRead:
                 None if pk_value is None else part.model.from_db(using, list(part.fields), list(values_of_part))
             )
         return instances
+
+
+# --- writes ---------------------------------------------------------------------------------------------------------
+#
+# ``Model.save()`` compiles its UPDATE or INSERT anew each time, through a queryset: for one row with a dozen
+# columns that costs more CPU than the database spends on the statement. The functions below write the same row
+# with SQL composed once per model (and per set of columns), with the same field preparation (``pre_save`` for
+# ``auto_now`` fields, ``get_db_prep_save``) and the same ``pre_save``/``post_save`` signals. They take plain
+# fields only: a field with its own SQL placeholder, or a value that is an SQL expression, goes through ``save()``.
+
+_write_sql: dict[tuple, str] = {}
+
+
+def _plain(fields, values) -> bool:
+    return not any(hasattr(field, "get_placeholder") for field in fields) and not any(
+        hasattr(value, "resolve_expression") for value in values
+    )
+
+
+def save_fields(instance: Model, update_fields: list[str] | tuple[str, ...], using: str = DEFAULT_DB_ALIAS) -> None:
+    """``instance.save(update_fields=update_fields)`` for an existing row (``update_fields`` named as ``save()``
+    takes them: names or attnames). Raises ``DatabaseError`` when no row was updated, as ``save()`` does."""
+    from django.db import DatabaseError
+    from django.db.models import signals
+
+    meta = instance._meta
+    wanted = set(update_fields)
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key and (f.name in wanted or f.attname in wanted)]
+    if not fields or meta.parents or instance.pk is None:
+        instance.save(update_fields=update_fields, using=using)
+        return
+    model = type(instance)
+    update_fields = frozenset(f.name for f in fields)
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=update_fields)
+    values = [field.pre_save(instance, False) for field in fields]
+    if not _plain(fields, values):
+        instance.save(update_fields=update_fields, using=using)
+        return
+    connection = connections[using]
+    key = ("update", model, connection.alias, tuple(field.attname for field in fields))
+    sql = _write_sql.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 # nosec B608
+        _write_sql[key] = sql
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    params.append(meta.pk.get_db_prep_value(instance.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    instance._state.db, instance._state.adding = using, False
+    signals.post_save.send(
+        sender=model, instance=instance, created=False, update_fields=update_fields, raw=False, using=using
+    )
+
+
+def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """``instance.save()`` for a new row of a model with an automatic primary key (set on ``instance``)."""
+    from django.db.models import AutoField, signals
+
+    meta = instance._meta
+    if meta.parents or not isinstance(meta.pk, AutoField) or instance.pk is not None:
+        instance.save(using=using)
+        return
+    model = type(instance)
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    values = [field.pre_save(instance, True) for field in fields]
+    if not _plain(fields, values):
+        instance.save(using=using)
+        return
+    connection = connections[using]
+    key = ("insert", model, connection.alias)
+    sql = _write_sql.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        returning = f" RETURNING {quote(meta.pk.column)}" if connection.features.can_return_columns_from_insert else ""
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}){returning}"  # noqa: S608 # nosec B608
+        _write_sql[key] = sql
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if connection.features.can_return_columns_from_insert:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+    for converter in meta.pk.get_db_converters(connection):
+        pk = converter(pk, meta.pk, connection)
+    setattr(instance, meta.pk.attname, pk)
+    instance._state.db, instance._state.adding = using, False
+    signals.post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)

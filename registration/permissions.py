@@ -109,7 +109,6 @@ def get_own_participant(user, conference: Conference | None) -> Participant | No
         return None
     from allauth.account.models import EmailAddress
 
-    participations = Participant.objects.select_related("delegation").filter(conference=conference)
     # The participation linked to the account first: one statement compiled once, the common case.
     found = _linked_participation().first(conference.pk, user.pk)
     participant = None
@@ -122,7 +121,8 @@ def get_own_participant(user, conference: Conference | None) -> Participant | No
             "lowered"
         )
         participant = (
-            participations.alias(email_lower=Lower("email"))
+            Participant.objects.select_related("delegation").filter(conference=conference)
+            .alias(email_lower=Lower("email"))
             .filter(user__isnull=True, email_lower__in=Subquery(verified))
             .order_by("pk")
             .first()

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference, Delegation
+from conference.prepared import save_fields
 from conference.services import AccordError, audit_record
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
@@ -183,7 +184,7 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
     update_fields = [Participant._meta.get_field(name).name for name in changes] + ["updated_at"]
     try:
         with transaction.atomic():
-            participant.save(update_fields=update_fields)
+            save_fields(participant, update_fields)  # participant.save(update_fields=...), SQL composed once
             audit_record(
                 actor=actor, action="participant.update", target=participant,
                 conference=participant.conference, changes=changes,

@@ -83,3 +83,83 @@ def test_prepared_read_refuses_samples_it_cannot_place():
         Part("", Participant, ("id", "no_such_field"))
     with pytest.raises(ValueError):
         PreparedRead(lambda a, b: None, samples=(1, 1), parts=())
+
+
+# --- writes: save_fields() and insert() -------------------------------------------------------------------------
+
+
+def _signals():
+    from django.db.models import signals
+
+    seen = []
+
+    def pre(sender, instance, update_fields=None, **kwargs):
+        seen.append(("pre", sender.__name__, update_fields))
+
+    def post(sender, instance, created=False, update_fields=None, **kwargs):
+        seen.append(("post", sender.__name__, created, update_fields))
+
+    signals.pre_save.connect(pre, weak=False, dispatch_uid="test-prepared-pre")
+    signals.post_save.connect(post, weak=False, dispatch_uid="test-prepared-post")
+    return seen, lambda: (signals.pre_save.disconnect(dispatch_uid="test-prepared-pre"),
+                          signals.post_save.disconnect(dispatch_uid="test-prepared-post"))
+
+
+def test_save_fields_writes_only_the_named_fields_with_auto_now_and_signals():
+    import datetime
+
+    from conference.prepared import save_fields
+
+    person = ParticipantFactory(dietary_needs="", organization="Before")
+    stamp = person.updated_at - datetime.timedelta(days=1)
+    Participant.objects.filter(pk=person.pk).update(updated_at=stamp)
+    person.dietary_needs = "Halal; no nuts"
+    person.organization = "Not saved"
+    seen, disconnect = _signals()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            save_fields(person, ["dietary_needs", "updated_at"])
+    finally:
+        disconnect()
+    stored = Participant.objects.get(pk=person.pk)
+    assert stored.dietary_needs == "Halal; no nuts"
+    assert stored.organization == "Before"
+    assert stored.updated_at > stamp and stored.updated_at == person.updated_at
+    assert len(queries) == 1 and queries[0]["sql"].startswith("UPDATE")
+    assert seen == [("pre", "Participant", frozenset({"dietary_needs", "updated_at"})),
+                    ("post", "Participant", False, frozenset({"dietary_needs", "updated_at"}))]
+
+
+def test_save_fields_takes_attnames_and_fails_like_save_when_the_row_is_gone():
+    from django.db import DatabaseError
+
+    from conference.prepared import save_fields
+
+    person = ParticipantFactory(delegation=None)
+    delegation = DelegationFactory(conference=person.conference)
+    person.delegation_id = delegation.pk
+    save_fields(person, ["delegation_id"])
+    assert Participant.objects.get(pk=person.pk).delegation_id == delegation.pk
+    Participant.objects.filter(pk=person.pk).delete()
+    person.dietary_needs = "Vegan"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        save_fields(person, ["dietary_needs"])
+
+
+def test_insert_gives_the_row_save_would_with_its_pk_and_signals():
+    from conference.models import AuditLog
+    from conference.prepared import insert
+
+    user = UserFactory()
+    entry = AuditLog(actor=user, action="test.insert", changes={"name": {"old": "أ", "new": "b"}, "n": [1, 2]})
+    seen, disconnect = _signals()
+    try:
+        insert(entry)
+    finally:
+        disconnect()
+    assert entry.pk is not None and entry._state.adding is False
+    stored = AuditLog.objects.get(pk=entry.pk)
+    assert stored.actor == user and stored.action == "test.insert"
+    assert stored.changes == {"name": {"old": "أ", "new": "b"}, "n": [1, 2]}
+    assert stored.created_at is not None and stored.created_at == entry.created_at
+    assert seen == [("pre", "AuditLog", None), ("post", "AuditLog", True, None)]
