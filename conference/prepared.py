@@ -60,6 +60,10 @@ class PreparedRead:
             return cached[1:]
         columns = [lookup for part in self._parts for lookup in part.lookups()]
         queryset = self._build(*self._samples).values_list(*columns)[:1]
+        # Short table aliases ("U0"."name" rather than "registration_participant"."name"): psycopg parses the
+        # statement once and keeps it for the next calls only below 4 kB; a read of every field of two models
+        # is longer than that with the full table names.
+        queryset.query.bump_prefix(queryset.query)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         slots = []

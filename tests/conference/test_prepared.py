@@ -68,7 +68,21 @@ def test_prepared_read_locks_inside_a_transaction():
     )
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         assert read.first("a@example.org")[""].email == "a@example.org"
-    assert 'FOR UPDATE OF "registration_participant"' in queries.captured_queries[-1]["sql"]
+    sql = queries.captured_queries[-1]["sql"]
+    assert 'FROM "registration_participant" U0 ' in sql and sql.endswith("FOR UPDATE OF U0")
+
+
+def test_prepared_reads_are_short_enough_for_psycopg_to_keep_them_parsed():
+    """psycopg keeps a parsed statement for the next calls only below 4 kB: with short table aliases, even the
+    read of every field of a participant and their delegation stays below."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+
+    from registration.permissions import _linked_participation
+    from registration.services.checkin import _scan_read
+
+    for read in (_linked_participation(), _scan_read(False)):
+        _compiler, sql, _slots, _converters = read._statement(connection)
+        assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH
 
 
 def test_prepared_read_refuses_samples_it_cannot_place():
