@@ -111,3 +111,23 @@ def test_dockerfile_installs_weasyprint_libraries_and_runs_as_non_root(dockerfil
 def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", "var", ".env"} <= set(ignored)
+
+
+def _freeze_count(extra_env: dict[str, str]) -> int:
+    import os
+    import subprocess  # nosec B404 - our own interpreter on our own module
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings", **extra_env}
+    result = subprocess.run(  # nosec B603
+        [sys.executable, "-c", "import gc, conference.wsgi; print(gc.get_freeze_count())"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def test_wsgi_module_leaves_what_it_loaded_out_of_full_collections():
+    """The WSGI module (loaded in each gunicorn worker) freezes what is loaded by then: the garbage collector's
+    full collections, which stop every thread of the worker, no longer walk Django's own objects."""
+    assert _freeze_count({}) > 50_000
+    assert _freeze_count({"ACCORD_GC_FREEZE": "0"}) == 0
