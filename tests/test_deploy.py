@@ -131,3 +131,10 @@ def test_wsgi_module_leaves_what_it_loaded_out_of_full_collections():
     full collections, which stop every thread of the worker, no longer walk Django's own objects."""
     assert _freeze_count({}) > 50_000
     assert _freeze_count({"ACCORD_GC_FREEZE": "0"}) == 0
+
+
+def test_redis_replies_are_parsed_in_c():
+    """redis[hiredis] is a dependency: sessions, cached rows and the broker's replies parsed by hiredis."""
+    import redis.utils
+
+    assert redis.utils.HIREDIS_AVAILABLE
