@@ -10,6 +10,7 @@ with ``Model.from_db``: the same rows and instances as the queryset would give, 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,85 +115,159 @@ class PreparedRead:
 _write_sql: dict[tuple, str] = {}
 
 
-def _plain(fields, values) -> bool:
+def _plain(instance: Model, fields) -> bool:
     return not any(hasattr(field, "get_placeholder") for field in fields) and not any(
-        hasattr(value, "resolve_expression") for value in values
+        hasattr(getattr(instance, field.attname, None), "resolve_expression") for field in fields
     )
 
 
-def save_fields(instance: Model, update_fields: list[str] | tuple[str, ...], using: str = DEFAULT_DB_ALIAS) -> None:
-    """``instance.save(update_fields=update_fields)`` for an existing row (``update_fields`` named as ``save()``
-    takes them: names or attnames). Raises ``DatabaseError`` when no row was updated, as ``save()`` does."""
-    from django.db import DatabaseError
-    from django.db.models import signals
-
+def _update_fields_of(instance: Model, update_fields) -> list | None:
+    """The model fields named by ``update_fields`` (names or attnames); None when ``save()`` must write them."""
     meta = instance._meta
     wanted = set(update_fields)
     fields = [f for f in meta.local_concrete_fields if not f.primary_key and (f.name in wanted or f.attname in wanted)]
-    if not fields or meta.parents or instance.pk is None:
-        instance.save(update_fields=update_fields, using=using)
-        return
-    model = type(instance)
-    update_fields = frozenset(f.name for f in fields)
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=update_fields)
-    values = [field.pre_save(instance, False) for field in fields]
-    if not _plain(fields, values):
-        instance.save(update_fields=update_fields, using=using)
-        return
-    connection = connections[using]
-    key = ("update", model, connection.alias, tuple(field.attname for field in fields))
+    if not fields or meta.parents or instance.pk is None or not _plain(instance, fields):
+        return None
+    return fields
+
+
+def _insert_fields_of(instance: Model) -> list | None:
+    from django.db.models import AutoField
+
+    meta = instance._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    if meta.parents or not isinstance(meta.pk, AutoField) or instance.pk is not None or not _plain(instance, fields):
+        return None
+    return fields
+
+
+def _update_statement(instance: Model, fields, connection) -> tuple[str, list]:
+    """``UPDATE … SET … WHERE pk = %s`` (composed once) and its parameters; runs ``pre_save`` of the fields."""
+    meta = instance._meta
+    key = ("update", type(instance), connection.alias, tuple(field.attname for field in fields))
     sql = _write_sql.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
         sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 # nosec B608
         _write_sql[key] = sql
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    params = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
     params.append(meta.pk.get_db_prep_value(instance.pk, connection))
+    return sql, params
+
+
+def _insert_columns(instance: Model, fields, connection) -> tuple[str, str, list]:
+    """``(table, columns)`` quoted, and the parameters of a new row; runs ``pre_save`` of the fields."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    return quote(instance._meta.db_table), columns, params
+
+
+def _set_new_pk(instance: Model, pk, using: str) -> None:
+    meta = instance._meta
+    connection = connections[using]
+    for converter in meta.pk.get_db_converters(connection):
+        pk = converter(pk, meta.pk, connection)
+    setattr(instance, meta.pk.attname, pk)
+    instance._state.db, instance._state.adding = using, False
+
+
+def _signal(kind: str, instance: Model, using: str, created: bool = False, update_fields=None) -> None:
+    from django.db.models import signals
+
+    if kind == "pre":
+        signals.pre_save.send(sender=type(instance), instance=instance, raw=False, using=using,
+                              update_fields=update_fields)
+    else:
+        signals.post_save.send(sender=type(instance), instance=instance, created=created,
+                               update_fields=update_fields, raw=False, using=using)
+
+
+def save_fields(instance: Model, update_fields: list[str] | tuple[str, ...], using: str = DEFAULT_DB_ALIAS) -> None:
+    """``instance.save(update_fields=update_fields)`` for an existing row (``update_fields`` named as ``save()``
+    takes them: names or attnames). Raises ``DatabaseError`` when no row was updated, as ``save()`` does."""
+    from django.db import DatabaseError
+
+    fields = _update_fields_of(instance, update_fields)
+    if fields is None:
+        instance.save(update_fields=update_fields, using=using)
+        return
+    names = frozenset(field.name for field in fields)
+    _signal("pre", instance, using, update_fields=names)
+    connection = connections[using]
+    sql, params = _update_statement(instance, fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if cursor.rowcount != 1:
             raise DatabaseError("Save with update_fields did not affect any rows.")
     instance._state.db, instance._state.adding = using, False
-    signals.post_save.send(
-        sender=model, instance=instance, created=False, update_fields=update_fields, raw=False, using=using
-    )
+    _signal("post", instance, using, update_fields=names)
 
 
 def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     """``instance.save()`` for a new row of a model with an automatic primary key (set on ``instance``)."""
-    from django.db.models import AutoField, signals
-
-    meta = instance._meta
-    if meta.parents or not isinstance(meta.pk, AutoField) or instance.pk is not None:
+    fields = _insert_fields_of(instance)
+    if fields is None:
         instance.save(using=using)
         return
-    model = type(instance)
-    signals.pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
-    values = [field.pre_save(instance, True) for field in fields]
-    if not _plain(fields, values):
-        instance.save(using=using)
-        return
+    _signal("pre", instance, using)
     connection = connections[using]
-    key = ("insert", model, connection.alias)
+    table, columns, params = _insert_columns(instance, fields, connection)
+    key = ("insert", type(instance), connection.alias)
     sql = _write_sql.get(key)
     if sql is None:
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        returning = f" RETURNING {quote(meta.pk.column)}" if connection.features.can_return_columns_from_insert else ""
-        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}){returning}"  # noqa: S608 # nosec B608
+        returning = ""
+        if connection.features.can_return_columns_from_insert:
+            returning = f" RETURNING {connection.ops.quote_name(instance._meta.pk.column)}"
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){returning}"  # noqa: S608 # nosec B608
         _write_sql[key] = sql
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if connection.features.can_return_columns_from_insert:
             pk = cursor.fetchone()[0]
         else:
-            pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    for converter in meta.pk.get_db_converters(connection):
-        pk = converter(pk, meta.pk, connection)
-    setattr(instance, meta.pk.attname, pk)
+            pk = connection.ops.last_insert_id(cursor, instance._meta.db_table, instance._meta.pk.column)
+    _set_new_pk(instance, pk, using)
+    _signal("post", instance, using, created=True)
+
+
+def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str, ...], new: Model,
+                           using: str = DEFAULT_DB_ALIAS) -> None:
+    """:func:`save_fields` of ``instance`` and :func:`insert` of ``new`` (a change and its audit entry), both or
+    neither. On PostgreSQL in one statement (the UPDATE in a WITH clause, the INSERT taking its row from it): one
+    round trip and no transaction block of its own; inside a caller's transaction it gets a savepoint, so that a
+    refused write does not abort the caller's transaction. Elsewhere, the two writes in one transaction."""
+    from django.db import DatabaseError, transaction
+
+    connection = connections[using]
+    fields, new_fields = _update_fields_of(instance, update_fields), _insert_fields_of(new)
+    if connection.vendor != "postgresql" or fields is None or new_fields is None:
+        with transaction.atomic(using=using):
+            save_fields(instance, update_fields, using=using)
+            insert(new, using=using)
+        return
+    names = frozenset(field.name for field in fields)
+    _signal("pre", instance, using, update_fields=names)
+    _signal("pre", new, using)
+    update, update_params = _update_statement(instance, fields, connection)
+    table, columns, insert_params = _insert_columns(new, new_fields, connection)
+    key = ("update+insert", update, type(new), connection.alias)
+    sql = _write_sql.get(key)
+    if sql is None:
+        placeholders = ", ".join(["%s"] * len(new_fields))
+        pk = connection.ops.quote_name(new._meta.pk.column)
+        rows = f"INSERT INTO {table} ({columns}) SELECT {placeholders} FROM updated RETURNING {pk}"  # noqa: S608 # nosec B608
+        sql = f"WITH updated AS ({update} RETURNING 1) {rows}"
+        _write_sql[key] = sql
+    guard = transaction.atomic(using=using) if connection.in_atomic_block else contextlib.nullcontext()
+    with guard, connection.cursor() as cursor:
+        cursor.execute(sql, update_params + insert_params)
+        row = cursor.fetchone()
+    if row is None:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
     instance._state.db, instance._state.adding = using, False
-    signals.post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)
+    _set_new_pk(new, row[0], using)
+    _signal("post", instance, using, update_fields=names)
+    _signal("post", new, using, created=True)

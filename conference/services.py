@@ -16,7 +16,7 @@ class AccordError(Exception):
     """The one domain error type: views turn it into a form error or a message."""
 
 
-def audit_record(
+def audit_entry(
     *,
     actor,
     action: str,
@@ -24,7 +24,8 @@ def audit_record(
     conference: Conference | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Append an entry to the audit log (who, when, what changed)."""
+    """An entry for the audit log, not saved yet (for a service that writes it with its change in one statement:
+    ``conference.prepared.save_fields_and_insert``)."""
     entry = AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -35,6 +36,19 @@ def audit_record(
         entry.content_type = ContentType.objects.get_for_model(target)
         entry.object_id = str(target.pk)
         entry.object_repr = str(target)[:300]
+    return entry
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    conference: Conference | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Append an entry to the audit log (who, when, what changed)."""
+    entry = audit_entry(actor=actor, action=action, target=target, conference=conference, changes=changes)
     insert(entry)  # entry.save() without compiling the INSERT again: every service writes here
     return entry
 

@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference, Delegation
-from conference.prepared import save_fields
-from conference.services import AccordError, audit_record
+from conference.prepared import save_fields_and_insert
+from conference.services import AccordError, audit_entry, audit_record
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Badge, Participant, ParticipantNotice
@@ -182,19 +182,19 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
     if not changes:
         return participant
     update_fields = [Participant._meta.get_field(name).name for name in changes] + ["updated_at"]
+    entry = audit_entry(
+        actor=actor, action="participant.update", target=participant, conference=participant.conference,
+        changes=changes,
+    )
     try:
-        with transaction.atomic():
-            save_fields(participant, update_fields)  # participant.save(update_fields=...), SQL composed once
-            audit_record(
-                actor=actor, action="participant.update", target=participant,
-                conference=participant.conference, changes=changes,
-            )
-            if participant.status == ParticipantStatus.APPROVED:  # keep the desk's cached badge current
-                transaction.on_commit(lambda: badge_prerender_queue(participant.pk))
+        # The change and its audit entry, both or neither, in one statement (no compiling, no transaction block).
+        save_fields_and_insert(participant, update_fields, entry)
     except IntegrityError as exc:
         if "email" in changes:
             raise _duplicate_error(fields["email"]) from exc
         raise
+    if participant.status == ParticipantStatus.APPROVED:  # keep the desk's cached badge current
+        transaction.on_commit(lambda: badge_prerender_queue(participant.pk))
     return participant
 
 

@@ -177,3 +177,46 @@ def test_insert_gives_the_row_save_would_with_its_pk_and_signals():
     assert stored.changes == {"name": {"old": "أ", "new": "b"}, "n": [1, 2]}
     assert stored.created_at is not None and stored.created_at == entry.created_at
     assert seen == [("pre", "AuditLog", None), ("post", "AuditLog", True, None)]
+
+
+def test_save_fields_and_insert_writes_both_in_one_statement_or_neither():
+    from django.db import DatabaseError, IntegrityError
+
+    from conference.models import AuditLog
+    from conference.prepared import save_fields_and_insert
+    from conference.services import audit_entry
+
+    conference = ConferenceFactory()
+    person = ParticipantFactory(conference=conference, dietary_needs="", email="one@example.org")
+    ParticipantFactory(conference=conference, email="two@example.org")
+    person.dietary_needs = "Halal"
+    entry = audit_entry(actor=None, action="test.both", target=person, changes={"dietary_needs": {"new": "Halal"}})
+    seen, disconnect = _signals()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            save_fields_and_insert(person, ["dietary_needs", "updated_at"], entry)
+    finally:
+        disconnect()
+    assert Participant.objects.get(pk=person.pk).dietary_needs == "Halal"
+    assert AuditLog.objects.get(pk=entry.pk).action == "test.both" and entry.object_id == str(person.pk)
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 1 and statements[0].startswith("WITH updated AS (UPDATE")
+    assert [event[:2] for event in seen] == [("pre", "Participant"), ("pre", "AuditLog"),
+                                             ("post", "Participant"), ("post", "AuditLog")]
+
+    # A refused update (the other participant's e-mail) writes no audit entry, and the caller's transaction goes on.
+    entries = AuditLog.objects.count()
+    with transaction.atomic():
+        person.email = "two@example.org"
+        with pytest.raises(IntegrityError):
+            save_fields_and_insert(person, ["email"], audit_entry(actor=None, action="test.refused", target=person))
+        assert Participant.objects.filter(email="one@example.org").exists()  # the transaction is still usable
+    assert AuditLog.objects.count() == entries
+
+    # No row to update: nothing written, and the error save() gives.
+    gone = ParticipantFactory(conference=conference)
+    Participant.objects.filter(pk=gone.pk).delete()
+    gone.dietary_needs = "Vegan"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        save_fields_and_insert(gone, ["dietary_needs"], audit_entry(actor=None, action="test.gone"))
+    assert AuditLog.objects.count() == entries
