@@ -4,8 +4,8 @@ Django compiles a queryset to SQL each time it is evaluated; for a read with joi
 compiling costs more CPU than the database spends answering it. The desk's scan API and the participant's own
 registration pages make such a read on every request. :class:`PreparedRead` builds the queryset once (with
 sample values standing for the parameters), keeps the SQL and the compiler that made it, and on each call runs
-that SQL with the real values, applies the compiler's converters (looked up once too) to the row and turns it into model instances
-with ``Model.from_db``: the same rows and instances as the queryset would give, without compiling it again.
+that SQL with the real values, applies the compiler's converters (looked up once too) to the row and turns it into
+model instances with ``Model.from_db``: the same rows and instances as the queryset would give, without compiling it again.
 """
 
 from __future__ import annotations
@@ -141,19 +141,34 @@ def _insert_fields_of(instance: Model) -> list | None:
     return fields
 
 
-def _update_statement(instance: Model, fields, connection) -> tuple[str, list]:
-    """``UPDATE … SET … WHERE pk = %s`` (composed once) and its parameters; runs ``pre_save`` of the fields."""
+def _update_statement(instance: Model, fields, connection, only_if: dict | None = None) -> tuple[str, list]:
+    """``UPDATE … SET … WHERE pk = %s`` (composed once) and its parameters; runs ``pre_save`` of the fields.
+    ``only_if``: ``{attname: value}`` the row must still hold (None: the column is NULL) to be updated."""
     meta = instance._meta
-    key = ("update", type(instance), connection.alias, tuple(field.attname for field in fields))
+    guards = [(meta.get_field(name), value) for name, value in (only_if or {}).items()]
+    key = ("update", type(instance), connection.alias, tuple(field.attname for field in fields),
+           tuple((field.attname, value is None) for field, value in guards))
     sql = _write_sql.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 # nosec B608
+        where = " AND ".join([f"{quote(meta.pk.column)} = %s"] + [
+            f"{quote(field.column)} IS NULL" if value is None else f"{quote(field.column)} = %s" for field, value in guards
+        ])
+        sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608 # nosec B608
         _write_sql[key] = sql
     params = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
     params.append(meta.pk.get_db_prep_value(instance.pk, connection))
+    params += [field.get_db_prep_save(value, connection) for field, value in guards if value is not None]
     return sql, params
+
+
+def own_statement(using: str = DEFAULT_DB_ALIAS):
+    """A single statement is its own transaction in autocommit mode; inside a caller's transaction it gets a
+    savepoint, so that a refused write (a unique value taken) does not abort the caller's transaction."""
+    from django.db import transaction
+
+    return transaction.atomic(using=using) if connections[using].in_atomic_block else contextlib.nullcontext()
 
 
 def _insert_columns(instance: Model, fields, connection) -> tuple[str, str, list]:
@@ -233,25 +248,41 @@ def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     _signal("post", instance, using, created=True)
 
 
-def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str, ...], new: Model,
-                           using: str = DEFAULT_DB_ALIAS) -> None:
-    """:func:`save_fields` of ``instance`` and :func:`insert` of ``new`` (a change and its audit entry), both or
+def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str, ...], new: Model, *,
+                           only_if: dict | None = None, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """:func:`save_fields` of ``instance`` and :func:`insert` of ``new`` (a change and its record), both or
     neither. On PostgreSQL in one statement (the UPDATE in a WITH clause, the INSERT taking its row from it): one
-    round trip and no transaction block of its own; inside a caller's transaction it gets a savepoint, so that a
-    refused write does not abort the caller's transaction. Elsewhere, the two writes in one transaction."""
+    round trip and no transaction block of its own (a savepoint inside a caller's transaction, see
+    :func:`own_statement`). Elsewhere, the two writes in one transaction.
+
+    ``only_if``: ``{attname: value}`` the row must still hold (None: the column is NULL) for anything to be
+    written; False when it no longer does. Without it, a row that is gone raises ``DatabaseError`` as ``save()``
+    does. Returns True when both rows were written."""
     from django.db import DatabaseError, transaction
 
     connection = connections[using]
     fields, new_fields = _update_fields_of(instance, update_fields), _insert_fields_of(new)
+    if fields is None and only_if:
+        raise ValueError("only_if needs plain fields to update")
+    names = frozenset(field.name for field in fields) if fields is not None else None
     if connection.vendor != "postgresql" or fields is None or new_fields is None:
         with transaction.atomic(using=using):
-            save_fields(instance, update_fields, using=using)
+            if only_if is None:
+                save_fields(instance, update_fields, using=using)
+            else:
+                _signal("pre", instance, using, update_fields=names)
+                sql, params = _update_statement(instance, fields, connection, only_if)
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    if cursor.rowcount != 1:
+                        return False
+                instance._state.db, instance._state.adding = using, False
+                _signal("post", instance, using, update_fields=names)
             insert(new, using=using)
-        return
-    names = frozenset(field.name for field in fields)
+        return True
     _signal("pre", instance, using, update_fields=names)
     _signal("pre", new, using)
-    update, update_params = _update_statement(instance, fields, connection)
+    update, update_params = _update_statement(instance, fields, connection, only_if)
     table, columns, insert_params = _insert_columns(new, new_fields, connection)
     key = ("update+insert", update, type(new), connection.alias)
     sql = _write_sql.get(key)
@@ -261,13 +292,15 @@ def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str
         rows = f"INSERT INTO {table} ({columns}) SELECT {placeholders} FROM updated RETURNING {pk}"  # noqa: S608 # nosec B608
         sql = f"WITH updated AS ({update} RETURNING 1) {rows}"
         _write_sql[key] = sql
-    guard = transaction.atomic(using=using) if connection.in_atomic_block else contextlib.nullcontext()
-    with guard, connection.cursor() as cursor:
+    with own_statement(using), connection.cursor() as cursor:
         cursor.execute(sql, update_params + insert_params)
         row = cursor.fetchone()
     if row is None:
+        if only_if is not None:
+            return False
         raise DatabaseError("Save with update_fields did not affect any rows.")
     instance._state.db, instance._state.adding = using, False
     _set_new_pk(new, row[0], using)
     _signal("post", instance, using, update_fields=names)
     _signal("post", new, using, created=True)
+    return True

@@ -39,16 +39,9 @@ def audit_entry(
     return entry
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    target: models.Model | None = None,
-    conference: Conference | None = None,
-    changes: dict[str, Any] | None = None,
-) -> AuditLog:
-    """Append an entry to the audit log (who, when, what changed)."""
-    entry = audit_entry(actor=actor, action=action, target=target, conference=conference, changes=changes)
+def audit_record(**details: Any) -> AuditLog:
+    """Append an entry to the audit log (who, when, what changed): the keyword arguments of :func:`audit_entry`."""
+    entry = audit_entry(**details)
     insert(entry)  # entry.save() without compiling the INSERT again: every service writes here
     return entry
 

@@ -8,17 +8,16 @@ moment produce exactly one check-in.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-from conference.prepared import Part, PreparedRead
+from conference.prepared import Part, PreparedRead, insert, own_statement, save_fields_and_insert
 
 from ..enums import CheckInResult, ParticipantStatus
 from ..models import Badge, CheckIn, Participant, RevokedBadgeToken
@@ -177,71 +176,32 @@ def _resolve(conference: Conference, code: str, *, lock: bool) -> tuple[str | No
     return _judge(badge, conference)
 
 
-# --- the scan's writes as SQL composed once from the models' metadata (no queryset compiled on the hot path) -----
-
-#: The columns of a scan row, in the order of the values that :func:`_scan_values` gives.
-_SCAN_COLUMNS = ("conference_id", "participant_id", "client_id", "result", "scanned_at", "received_at",
-                 "scanned_by_id", "device")
-
-
-def _column(model, attname: str, quote) -> str:
-    return quote(next(f.column for f in model._meta.concrete_fields if f.attname == attname))
-
-
-@functools.cache
-def _scan_sql(vendor_quote) -> tuple[str, str]:
-    """``(insert, first_checkin)``: a scan row; and in one statement, the holder's first check-in (only while
-    ``checked_in_at`` is empty and they are approved) with its scan row, which is not written when the holder
-    was checked in meanwhile (no row returned then)."""
-    quote = vendor_quote
-    scans, people = quote(CheckIn._meta.db_table), quote(Participant._meta.db_table)
-    columns = ", ".join(_column(CheckIn, name, quote) for name in _SCAN_COLUMNS)
-    # Table and column names from the models, quoted; every value is a parameter.
-    insert = f"INSERT INTO {scans} ({columns}) VALUES ({', '.join(['%s'] * len(_SCAN_COLUMNS))})"  # noqa: S608 # nosec B608
-    checked_in_at, checked_in_by, updated_at, status, pk = (
-        _column(Participant, name, quote) for name in ("checked_in_at", "checked_in_by_id", "updated_at", "status", "id")
+def _scan(conference, participant, client_id, result, when, staff, device) -> CheckIn:
+    """An unsaved scan row (a participant of another conference is not linked to it)."""
+    return CheckIn(
+        conference=conference, participant=participant if participant and participant.conference_id == conference.pk
+        else None, client_id=client_id, result=result, scanned_at=when, scanned_by=staff, device=device[:60],
     )
-    values = ["%s", f"checked.{pk}"] + ["%s"] * (len(_SCAN_COLUMNS) - 2)
-    assignments = f"{checked_in_at} = %s, {checked_in_by} = %s, {updated_at} = %s"
-    guard = f"{pk} = %s AND {checked_in_at} IS NULL AND {status} = %s"
-    update = f"UPDATE {people} SET {assignments} WHERE {guard} RETURNING {pk}"  # noqa: S608 # nosec B608
-    from_update = f"INSERT INTO {scans} ({columns}) SELECT {', '.join(values)} FROM checked"  # noqa: S608 # nosec B608
-    first_checkin = f"WITH checked AS ({update}) {from_update} RETURNING 1"
-    return insert, first_checkin
-
-
-def _own_statement():
-    """A single statement is its own transaction in autocommit mode; inside a caller's transaction it gets a
-    savepoint, so that a refused insert (known client id) does not abort the caller's transaction."""
-    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-
-
-def _scan_values(conference, participant_id, client_id, result, when, staff, device) -> list:
-    return [conference.pk, participant_id, client_id, result, when, timezone.now(), staff.pk if staff else None,
-            device[:60]]
 
 
 def _record_scan(conference, participant, client_id, result, when, staff, device) -> None:
     """A scan row (one INSERT; a known client id raises ``IntegrityError``)."""
-    insert, _first = _scan_sql(connection.ops.quote_name)
-    participant_id = participant.pk if participant and participant.conference_id == conference.pk else None
-    with _own_statement(), connection.cursor() as cursor:
-        cursor.execute(insert, _scan_values(conference, participant_id, client_id, result, when, staff, device))
+    with own_statement():
+        insert(_scan(conference, participant, client_id, result, when, staff, device))
 
 
 def _record_first_checkin(conference, participant, client_id, when, staff, device) -> bool:
     """Check ``participant`` in with the scan row in one statement: False (nothing written) when they were
     checked in or stopped being approved since they were read."""
-    _insert, first_checkin = _scan_sql(connection.ops.quote_name)
-    now = timezone.now()
-    values = _scan_values(conference, None, client_id, CheckInResult.OK, when, staff, device)
-    del values[1]  # the participant comes from the UPDATE
-    with _own_statement(), connection.cursor() as cursor:
-        cursor.execute(first_checkin, [when, staff.pk if staff else None, now, participant.pk,
-                                       ParticipantStatus.APPROVED, *values])
-        done = cursor.fetchone() is not None
-    if done:
-        participant.checked_in_at, participant.checked_in_by, participant.updated_at = when, staff, now
+    before = participant.checked_in_at, participant.checked_in_by, participant.updated_at
+    participant.checked_in_at, participant.checked_in_by = when, staff
+    done = save_fields_and_insert(
+        participant, ["checked_in_at", "checked_in_by", "updated_at"],
+        _scan(conference, participant, client_id, CheckInResult.OK, when, staff, device),
+        only_if={"checked_in_at": None, "status": ParticipantStatus.APPROVED},
+    )
+    if not done:
+        participant.checked_in_at, participant.checked_in_by, participant.updated_at = before
     return done
 
 
