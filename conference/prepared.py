@@ -11,6 +11,7 @@ model instances with ``Model.from_db``: the same rows and instances as the query
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,59 @@ class Part:
 
     def lookups(self) -> list[str]:
         return [f"{self.path}__{name}" if self.path else name for name in self.fields]
+
+
+@functools.cache
+def _preparing_cursor_class():
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """Binds the values on the server and has psycopg prepare each statement on its first run on a
+        connection (named, kept until the connection closes or a rollback makes psycopg drop them all)."""
+
+        __slots__ = ()
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+        def _convert_query(self, query, params=None):
+            # Django's query log (DEBUG, tests) reads the statement run from ``_query``, which psycopg fills in
+            # only for a statement it does not prepare.
+            converted = super()._convert_query(query, params)
+            self._query = converted
+            return converted
+
+    return PreparingCursor
+
+
+def _cursor(connection):
+    """A cursor for the statements composed here, wrapped by Django as ``connection.cursor()`` is (query logging,
+    ``execute_wrappers``, error translation).
+
+    On PostgreSQL with prepared statements allowed (the ``prepare_threshold`` option, DB_PREPARED_STATEMENTS),
+    one that prepares each statement once per connection: these run on every request of the registration pages
+    and the desk, and PostgreSQL spent more time parsing and planning them than running them. Django's own
+    cursors bind values on the client and are never prepared. Elsewhere ``connection.cursor()``."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(raw, "prepare_threshold", None) is None or not _same_time_zone(connection, raw):
+        return connection.cursor()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = _preparing_cursor_class()(raw)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+def _same_time_zone(connection, raw) -> bool:
+    """Django gives a cursor a time zone loader of its own when the connection's differs from the database
+    wrapper's; a cursor made here takes the connection's, so it is used only when the two agree."""
+    from psycopg import postgres, pq
+
+    loader = raw.adapters.get_loader(postgres.types["timestamptz"].oid, pq.Format.TEXT)
+    return getattr(loader, "timezone", None) == connection.timezone
 
 
 class PreparedRead:
@@ -85,7 +139,7 @@ class PreparedRead:
         connection = connections[using]
         compiler, sql, slots, converters = self._statement(connection)
         params = [values[index] if index is not None else constant for index, constant in slots]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
@@ -212,7 +266,7 @@ def save_fields(instance: Model, update_fields: list[str] | tuple[str, ...], usi
     _signal("pre", instance, using, update_fields=names)
     connection = connections[using]
     sql, params = _update_statement(instance, fields, connection)
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         if cursor.rowcount != 1:
             raise DatabaseError("Save with update_fields did not affect any rows.")
@@ -238,7 +292,7 @@ def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
             returning = f" RETURNING {connection.ops.quote_name(instance._meta.pk.column)}"
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){returning}"  # noqa: S608 # nosec B608
         _write_sql[key] = sql
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         if connection.features.can_return_columns_from_insert:
             pk = cursor.fetchone()[0]
@@ -272,7 +326,7 @@ def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str
             else:
                 _signal("pre", instance, using, update_fields=names)
                 sql, params = _update_statement(instance, fields, connection, only_if)
-                with connection.cursor() as cursor:
+                with _cursor(connection) as cursor:
                     cursor.execute(sql, params)
                     if cursor.rowcount != 1:
                         return False
@@ -292,7 +346,7 @@ def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str
         rows = f"INSERT INTO {table} ({columns}) SELECT {placeholders} FROM updated RETURNING {pk}"  # noqa: S608 # nosec B608
         sql = f"WITH updated AS ({update} RETURNING 1) {rows}"
         _write_sql[key] = sql
-    with own_statement(using), connection.cursor() as cursor:
+    with own_statement(using), _cursor(connection) as cursor:
         cursor.execute(sql, update_params + insert_params)
         row = cursor.fetchone()
     if row is None:

@@ -220,3 +220,75 @@ def test_save_fields_and_insert_writes_both_in_one_statement_or_neither():
     with pytest.raises(DatabaseError), transaction.atomic():
         save_fields_and_insert(gone, ["dietary_needs"], audit_entry(actor=None, action="test.gone"))
     assert AuditLog.objects.count() == entries
+
+
+# --- prepared on the server (PostgreSQL) ----------------------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepared statements")
+
+
+def _server_statements(marker: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall() if marker in statement]
+
+
+@postgres_only
+def test_hot_statements_are_prepared_once_per_connection_and_still_logged():
+    """PostgreSQL parses and plans the hot read and write once per connection, then runs them with new values;
+    Django's query log (DEBUG, CaptureQueriesContext) still shows what ran."""
+    from conference.prepared import save_fields
+
+    conference = ConferenceFactory()
+    person = ParticipantFactory(conference=conference, email="a@example.org", dietary_needs="")
+    ParticipantFactory(conference=conference, email="b@example.org")
+    read = _read()
+    with CaptureQueriesContext(connection) as queries:
+        for email in ("a@example.org", "b@example.org", "a@example.org"):
+            assert read.first(conference.pk, email)[""].email == email
+    assert len(queries) == 3 and all('FROM "registration_participant" U0 ' in q["sql"] for q in queries)
+    assert len(_server_statements('FROM "registration_participant" U0 ')) == 1
+    for diet in ("Halal", "Vegan"):
+        person.dietary_needs = diet
+        save_fields(person, ["dietary_needs"])
+    assert Participant.objects.get(pk=person.pk).dietary_needs == "Vegan"
+    assert _server_statements('UPDATE "registration_participant" SET "dietary_needs" = $1') != []
+
+
+@postgres_only
+def test_without_prepared_statements_the_same_rows_and_nothing_prepared(monkeypatch):
+    """DB_PREPARED_STATEMENTS=0 (no prepare_threshold: behind a pooler that cannot keep them) runs the same
+    statements unprepared."""
+    from conference.prepared import save_fields
+
+    conference = ConferenceFactory()
+    person = ParticipantFactory(conference=conference, email="a@example.org", dietary_needs="")
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    read = _read()
+    assert read.first(conference.pk, "a@example.org")[""].pk == person.pk
+    person.dietary_needs = "Halal"
+    save_fields(person, ["dietary_needs"])
+    assert Participant.objects.get(pk=person.pk).dietary_needs == "Halal"
+    assert _server_statements('"registration_participant"') == []
+
+
+def _prepare_threshold(extra_env: dict[str, str]) -> str:
+    import os
+    import subprocess  # nosec B404 - our own interpreter on our own settings
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings",
+           "DATABASE_URL": "postgres://accord@127.0.0.1:5432/accord", **extra_env}
+    result = subprocess.run(  # nosec B603
+        [sys.executable, "-c", "from django.conf import settings; "
+         "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=60, check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_prepared_statements_are_on_with_postgresql_unless_turned_off():
+    assert _prepare_threshold({}) == "5"
+    assert _prepare_threshold({"DB_PREPARED_STATEMENTS": "0"}) == "None"
