@@ -105,6 +105,10 @@ class Server(str):
         value.pid = pid
         return value
 
+    @property
+    def port(self) -> int:
+        return int(self.rsplit(":", 1)[1])
+
     def worker_pids(self) -> list[int]:
         return child_pids(self.pid)
 
@@ -353,6 +357,28 @@ def _cpu_seconds(pid: int) -> float:
     except (OSError, IndexError):
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def connections_by_process(pids: list[int], port: int) -> list[int]:
+    """How many established TCP connections on local ``port`` each of ``pids`` holds (from /proc), in that order:
+    which worker the kernel gave the client's kept-alive connections to."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED
+                    inodes.add(fields[9])
+    counts = []
+    for pid in pids:
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    link = os.readlink(fd)
+                    held += link.startswith("socket:[") and link[8:-1] in inodes
+        counts.append(held)
+    return counts
 
 
 def child_pids(pid: int) -> list[int]:

@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 
-from bench.common import CpuMeter, gunicorn_server, percentile, postgres_backend_pids, setup_django, summary  # noqa: E402,I001
+from bench.common import CpuMeter, connections_by_process, gunicorn_server, percentile, postgres_backend_pids, setup_django, summary  # noqa: E402,I001
 
 # The CPU meters read pg_stat_activity with Django's connection from inside the event loop (bench process only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -57,6 +57,10 @@ TARGETS = {
     "checkin_rps": 300.0,
     "checkin_p95_ms": 50.0,
 }
+
+
+#: Users and desks of a closed-loop phase start one after another over this long (within the warm-up).
+RAMP_SECONDS = 1.0
 
 
 @dataclass
@@ -84,6 +88,9 @@ class PhaseResult:
     db_cpu: float = 0.0
     #: Each gunicorn worker's part of the app's CPU (largest first): how evenly the connections were spread.
     worker_split: list[float] = field(default_factory=list)
+    #: The client's connections held by each worker in the middle of the window (most first). With no pause, a
+    #: worker answers its own connections only: with more of them, each waits longer.
+    connection_split: list[int] = field(default_factory=list)
     outcomes: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -262,12 +269,15 @@ def _record(result: PhaseResult, ok: bool, label: str, detail: str, latency: flo
 
 
 async def _measure(result: PhaseResult, count_from: float, stop: float,
-                   meters: tuple[CpuMeter, CpuMeter] | None) -> None:
+                   meters: tuple[CpuMeter, CpuMeter] | None, server=None) -> None:
     """The client's and the server's CPU over the measured window (from ``count_from`` to ``stop``)."""
     await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
     client_start = time.process_time()
     for meter in meters or ():
         meter.start()
+    await asyncio.sleep(max(0.0, (stop - time.perf_counter()) / 2))
+    if server is not None:
+        result.connection_split = sorted(connections_by_process(server.worker_pids(), server.port), reverse=True)
     await asyncio.sleep(max(0.0, stop - time.perf_counter()))
     result.client_cpu = (time.process_time() - client_start) / (stop - count_from)
     if meters:
@@ -276,7 +286,7 @@ async def _measure(result: PhaseResult, count_from: float, stop: float,
 
 
 async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory,
-                     meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None) -> PhaseResult:
+                     meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None, server=None) -> PhaseResult:
     """Run ``concurrency`` loops, each awaiting ``request_factory(session, index, n)`` -> (ok, label, detail)."""
     result = PhaseResult(name=name, seconds=seconds)
     async with _client_session(concurrency) as http:
@@ -284,6 +294,9 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
         stop = count_from + seconds
 
         async def loop(index: int) -> None:
+            # Users arrive one after another over the first part of the warm-up, as a load tool spawns them: each
+            # opens its connection when it arrives.
+            await asyncio.sleep(index * min(RAMP_SECONDS, warmup / 2) / concurrency)
             n = 0
             while time.perf_counter() < stop:
                 began = time.perf_counter()
@@ -295,12 +308,14 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
                 if count_from <= ended <= stop:  # answered during the warm-up or after the end: not counted
                     _record(result, ok, label, detail, ended - began)
 
-        await asyncio.gather(_measure(result, count_from, stop, meters), *(loop(i) for i in range(concurrency)))
+        await asyncio.gather(_measure(result, count_from, stop, meters, server),
+                             *(loop(i) for i in range(concurrency)))
     return result
 
 
 async def _run_open_phase(name: str, seconds: float, warmup: float, rate: float, max_in_flight: int,
-                          request_factory, meters: tuple[CpuMeter, CpuMeter] | None = None) -> PhaseResult:
+                          request_factory, meters: tuple[CpuMeter, CpuMeter] | None = None,
+                          server=None) -> PhaseResult:
     """An open loop: requests start at ``rate`` a second (Poisson arrivals) whatever the answers, up to
     ``max_in_flight`` at once (more wait for a connection). A latency runs from the request's scheduled start,
     so waiting for a connection counts; the rate printed is of answers received in the measured window."""
@@ -332,7 +347,7 @@ async def _run_open_phase(name: str, seconds: float, warmup: float, rate: float,
                 index += 1
                 at += rng.expovariate(rate)
 
-        await asyncio.gather(_measure(result, count_from, stop, meters), schedule())
+        await asyncio.gather(_measure(result, count_from, stop, meters, server), schedule())
         if tasks:
             await asyncio.wait(list(tasks), timeout=35)
     return result
@@ -370,7 +385,7 @@ def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, use
 
     name = "registration step 3 POST" + (f" (think time {think:g} s)" if think else " (closed loop)")
     pause = (lambda: think * rng.uniform(0.5, 1.5)) if think else None
-    return asyncio.run(_run_phase(name, seconds, warmup, users, request, _meters(base), pause=pause))
+    return asyncio.run(_run_phase(name, seconds, warmup, users, request, _meters(base), pause=pause, server=base))
 
 
 def agenda_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int) -> PhaseResult:
@@ -383,7 +398,8 @@ def agenda_phase(base: str, plan: Plan, seconds: float, warmup: float, concurren
                 return True, "200", ""
             return False, f"HTTP {r.status}", f"HTTP {r.status}"
 
-    return asyncio.run(_run_phase("agenda day GET", seconds, warmup, concurrency, request, _meters(base)))
+    return asyncio.run(_run_phase("agenda day GET", seconds, warmup, concurrency, request, _meters(base),
+                                  server=base))
 
 
 def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int,
@@ -413,9 +429,9 @@ def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurre
 
     if rate:
         return asyncio.run(_run_open_phase(f"check-in scan POST (open loop, {rate:g}/s offered)", seconds, warmup,
-                                           rate, OPEN_LOOP_MAX_IN_FLIGHT, request, _meters(base)))
+                                           rate, OPEN_LOOP_MAX_IN_FLIGHT, request, _meters(base), server=base))
     return asyncio.run(_run_phase("check-in scan POST (closed loop)", seconds, warmup, concurrency, request,
-                                  _meters(base)))
+                                  _meters(base), server=base))
 
 
 # --- report --------------------------------------------------------------------------------------------------------
@@ -435,7 +451,8 @@ def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, wor
         print(f"    server CPU per request: {app:.1f} ms gunicorn + {db:.1f} ms PostgreSQL "
               f"(gunicorn {phase.app_cpu / phase.seconds * 100:.0f}% + PostgreSQL {phase.db_cpu / phase.seconds * 100:.0f}% "
               f"of one core) -> at most ~{phase.projected_rate:.0f}/s with both cores free; workers' split "
-              + "/".join(f"{share * 100:.0f}" for share in phase.worker_split) + " %")
+              + "/".join(f"{share * 100:.0f}" for share in phase.worker_split) + " %; client connections by worker "
+              + "/".join(str(count) for count in phase.connection_split))
         for sample in phase.error_samples:
             print(f"    error sample: {sample}")
     rows = []

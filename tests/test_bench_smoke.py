@@ -41,6 +41,9 @@ def test_bench_load_quick_prints_figures_against_targets():
                    "check-in answered/s", "check-in p50 / p95 at"):
         assert figure in out, out
     assert "errors 0" in out.split("registration step 3 POST (closed loop):")[1].split("\n")[0], out
+    # Quick mode: one worker holding the 5 users' kept-alive connections, read from /proc in mid-phase.
+    registration = out.split("registration step 3 POST (closed loop):")[1].split("\n")[1]
+    assert registration.rstrip().endswith("client connections by worker 5"), out
 
 
 def test_bench_invitations_quick_delivers_each_once():
