@@ -84,13 +84,20 @@ def _cursor(connection):
     return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
+_checked = threading.local()
+
+
 def _same_time_zone(connection, raw) -> bool:
     """Django gives a cursor a time zone loader of its own when the connection's differs from the database
-    wrapper's; a cursor made here takes the connection's, so it is used only when the two agree."""
+    wrapper's; a cursor made here takes the connection's, so it is used only when the two agree (looked up once
+    per connection)."""
+    if getattr(_checked, "raw", None) is raw:
+        return _checked.same
     from psycopg import postgres, pq
 
     loader = raw.adapters.get_loader(postgres.types["timestamptz"].oid, pq.Format.TEXT)
-    return getattr(loader, "timezone", None) == connection.timezone
+    _checked.raw, _checked.same = raw, getattr(loader, "timezone", None) == connection.timezone
+    return _checked.same
 
 
 class PreparedRead:

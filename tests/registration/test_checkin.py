@@ -269,3 +269,17 @@ def test_checkin_guarded_write_refuses_a_stale_read_and_the_locked_path_decides_
     other.refresh_from_db()
     assert other.checked_in_at is None
     assert not CheckIn.objects.filter(participant=other, result="ok").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, label", [("en", "Delegate"), ("fr", "Délégué"), ("ar", "مندوب")])
+def test_checkin_answer_shows_the_category_in_the_desks_language(language, label):
+    from django.utils import translation
+
+    from registration.enums import ParticipantCategory
+
+    participant, code = approved(category=ParticipantCategory.DELEGATE)
+    with translation.override(language):
+        answer = checkin_scan(participant.conference, code=code, client_id=cid(), actor=StaffFactory()).as_json()
+        expected = participant.get_category_display()
+    assert answer["participant"]["category"] == expected == label
