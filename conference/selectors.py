@@ -10,10 +10,11 @@ from .models import Conference, EmailText, localized
 def current_conference() -> Conference | None:
     """The conference the public pages show: ACCORD_DEFAULT_CONFERENCE, else the first one.
 
-    Kept in the shared cache (``conference.caching``: dropped when a conference is saved); one query when it is
-    not there (its partners are not prefetched: only the home page shows them, with one query of its own).
+    Kept in the shared cache and for a moment in this process (``conference.caching``: dropped when a conference
+    is saved); one query when it is not there (its partners are not prefetched: only the home page shows them,
+    with one query of its own).
     """
-    return caching.cached(caching.conference_key("current"), _current_conference)
+    return caching.cached(caching.conference_key("current"), _current_conference, local=True)
 
 
 def _current_conference() -> Conference | None:

@@ -163,3 +163,30 @@ def test_logged_in_user_read_from_cache_and_dropped_on_save(client, conference):
     other.set_password("new-secret-456")
     other.save()
     assert client.get(desk).status_code == 302
+
+
+def test_current_conference_kept_in_the_process_for_a_moment_as_copies(conference, monkeypatch):
+    """Each worker keeps the current conference for LOCAL_SECONDS on top of the shared cache: no Redis round trip,
+    each caller its own copy; a change made elsewhere (another process: here the row and the shared entry changed
+    behind this process's back) shows once the moment is over, a save in this process at once."""
+    import time
+
+    first = current_conference()
+    first.name = "Changed in one request only"
+    gets = []
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: gets.append(args) or caching._MISSING)
+    second = current_conference()
+    assert second.name == "Before" and second is not first and gets == []
+    monkeypatch.undo()
+
+    type(conference).objects.filter(pk=conference.pk).update(name="Elsewhere")
+    cache.delete(caching.conference_key("current"))
+    assert current_conference().name == "Before"
+    later = time.monotonic() + caching.LOCAL_SECONDS + 0.1
+    monkeypatch.setattr(caching.time, "monotonic", lambda: later)
+    assert current_conference().name == "Elsewhere"
+
+    conference.refresh_from_db()
+    conference.name = "Saved here"
+    conference.save()
+    assert current_conference().name == "Saved here"
