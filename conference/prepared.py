@@ -6,6 +6,10 @@ registration pages make such a read on every request. :class:`PreparedRead` buil
 sample values standing for the parameters), keeps the SQL and the compiler that made it, and on each call runs
 that SQL with the real values, applies the compiler's converters (looked up once too) to the row and turns it into
 model instances with ``Model.from_db``: the same rows and instances as the queryset would give, without compiling it again.
+
+The writes below (``save_fields``, ``insert``, ``save_fields_and_insert``) compose their SQL once per model too. On
+PostgreSQL all of these statements are also prepared on the server once per connection (:func:`_cursor`), so that
+PostgreSQL does not parse and plan them again on every request.
 """
 
 from __future__ import annotations
