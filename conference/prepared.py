@@ -264,6 +264,26 @@ def _signal(kind: str, instance: Model, using: str, created: bool = False, updat
                                update_fields=update_fields, raw=False, using=using)
 
 
+#: What ``save(update_fields=…)`` raises when the row is gone.
+_NO_ROW = "Save with update_fields did not affect any rows."
+
+
+def _update_row(instance: Model, fields, using: str, only_if: dict | None = None) -> bool:
+    """The UPDATE of ``fields`` between the ``pre_save`` and ``post_save`` signals; False (and no ``post_save``)
+    when no row was updated."""
+    names = frozenset(field.name for field in fields)
+    _signal("pre", instance, using, update_fields=names)
+    connection = connections[using]
+    sql, params = _update_statement(instance, fields, connection, only_if)
+    with _cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount != 1:
+            return False
+    instance._state.db, instance._state.adding = using, False
+    _signal("post", instance, using, update_fields=names)
+    return True
+
+
 def save_fields(instance: Model, update_fields: list[str] | tuple[str, ...], using: str = DEFAULT_DB_ALIAS) -> None:
     """``instance.save(update_fields=update_fields)`` for an existing row (``update_fields`` named as ``save()``
     takes them: names or attnames). Raises ``DatabaseError`` when no row was updated, as ``save()`` does."""
@@ -272,17 +292,8 @@ def save_fields(instance: Model, update_fields: list[str] | tuple[str, ...], usi
     fields = _update_fields_of(instance, update_fields)
     if fields is None:
         instance.save(update_fields=update_fields, using=using)
-        return
-    names = frozenset(field.name for field in fields)
-    _signal("pre", instance, using, update_fields=names)
-    connection = connections[using]
-    sql, params = _update_statement(instance, fields, connection)
-    with _cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        if cursor.rowcount != 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
-    instance._state.db, instance._state.adding = using, False
-    _signal("post", instance, using, update_fields=names)
+    elif not _update_row(instance, fields, using):
+        raise DatabaseError(_NO_ROW)
 
 
 def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -332,17 +343,12 @@ def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str
     names = frozenset(field.name for field in fields) if fields is not None else None
     if connection.vendor != "postgresql" or fields is None or new_fields is None:
         with transaction.atomic(using=using):
-            if only_if is None:
-                save_fields(instance, update_fields, using=using)
-            else:
-                _signal("pre", instance, using, update_fields=names)
-                sql, params = _update_statement(instance, fields, connection, only_if)
-                with _cursor(connection) as cursor:
-                    cursor.execute(sql, params)
-                    if cursor.rowcount != 1:
-                        return False
-                instance._state.db, instance._state.adding = using, False
-                _signal("post", instance, using, update_fields=names)
+            if fields is None:
+                instance.save(update_fields=update_fields, using=using)
+            elif not _update_row(instance, fields, using, only_if):
+                if only_if is not None:
+                    return False
+                raise DatabaseError(_NO_ROW)
             insert(new, using=using)
         return True
     _signal("pre", instance, using, update_fields=names)
@@ -363,7 +369,7 @@ def save_fields_and_insert(instance: Model, update_fields: list[str] | tuple[str
     if row is None:
         if only_if is not None:
             return False
-        raise DatabaseError("Save with update_fields did not affect any rows.")
+        raise DatabaseError(_NO_ROW)
     instance._state.db, instance._state.adding = using, False
     _set_new_pk(new, row[0], using)
     _signal("post", instance, using, update_fields=names)

@@ -149,6 +149,15 @@ class Participant(models.Model):
     def printed_name(self) -> str:
         return self.badge_name or self.full_name or self.email
 
+    @property
+    def category_label(self) -> str:
+        """What ``get_category_display()`` gives, without building a dictionary of every category (each label
+        translated to hash it) on each call: the desk's scans and badge batches read it for every participant."""
+        try:
+            return str(ParticipantCategory(self.category).label)
+        except ValueError:
+            return str(self.category)
+
 
 class TravelDocument(models.Model):
     """Passport data for visa letters: organizers only, every read logged, purged after the event."""

@@ -144,7 +144,7 @@ def badge_data(participant: Participant, *, badge: Badge | None = None) -> dict:
             "delegation": delegation_label,
             "flag": flag,
             "category": participant.category,
-            "category_label": str(participant.get_category_display()),
+            "category_label": participant.category_label,
             "code": badge_code(badge),
             "photo_path": _photo_path(participant),
         }

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from conference.models import Conference
 from conference.prepared import Part, PreparedRead, insert, own_statement, save_fields_and_insert
 
-from ..enums import CheckInResult, ParticipantCategory, ParticipantStatus
+from ..enums import CheckInResult, ParticipantStatus
 from ..models import Badge, CheckIn, Participant, RevokedBadgeToken
 from .badges import token_from_code
 
@@ -53,19 +53,10 @@ class ScanOutcome:
             else {
                 "name": participant.printed_name,
                 "name_ar": participant.badge_name_ar,
-                "category": _category_label(participant.category),
+                "category": participant.category_label,
                 "delegation": str(participant.delegation) if participant.delegation_id else participant.organization,
             },
         }
-
-
-def _category_label(value: str) -> str:
-    """What ``get_category_display()`` gives, without building a dictionary of every category (each label
-    translated to hash it) on every scan."""
-    try:
-        return str(ParticipantCategory(value).label)
-    except ValueError:
-        return str(value)
 
 
 def _who(user) -> str:
