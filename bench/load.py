@@ -19,9 +19,9 @@ Three phases, each for a bounded time after a short warm-up that is not counted:
   about 16 / (scans a second): the nonstop run gives the capacity, the open loop the latency at the target rate.
 
 The client runs on the same machine as gunicorn, PostgreSQL and Redis; its own CPU use is printed for each phase
-(one aiohttp event loop: one core at most). So is the server's CPU per request (gunicorn workers and their
-PostgreSQL backends, read from /proc), which does not depend on what else runs on the machine, and the rate it
-allows with both cores free. Nothing here asserts a time; figures are printed against the targets.
+(one asyncio event loop with the lean client of ``bench/httpclient.py``: one core at most). So is the server's CPU per
+request (gunicorn workers and their PostgreSQL backends, read from /proc), which does not depend on what else runs
+on the machine, and the rate it allows with both cores free. Nothing here asserts a time; figures are printed against the targets.
 Seeds the demo conference in the bench database when it is empty; re-opens its registration for the bench.
 """
 
@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 
 from bench.common import CpuMeter, connections_by_process, gunicorn_server, percentile, postgres_backend_pids, setup_django, summary  # noqa: E402,I001
+from bench.httpclient import Client, ClientError  # noqa: E402
 
 # The CPU meters read pg_stat_activity with Django's connection from inside the event loop (bench process only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -240,22 +241,12 @@ def _cookie_header(cookies: dict[str, str]) -> str:
     return f"sessionid={cookies['session']}; csrftoken={cookies['csrf']}"
 
 
-def _client_session(limit: int):
-    import aiohttp
-
-    connector = aiohttp.TCPConnector(limit=limit, force_close=False)
-    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30),
-                                 cookie_jar=aiohttp.DummyCookieJar())
-
-
 async def _send(request_factory, http, index: int, n: int) -> tuple[bool, str, str]:
     """``request_factory(http, index, n)`` -> (ok, label, detail), a client error counting as a failed request."""
-    import aiohttp
-
     try:
         return await request_factory(http, index, n)
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        return False, "exception", repr(exc)
+    except ClientError as exc:
+        return False, "exception", str(exc)
 
 
 def _record(result: PhaseResult, ok: bool, label: str, detail: str, latency: float) -> None:
@@ -285,11 +276,11 @@ async def _measure(result: PhaseResult, count_from: float, stop: float,
         result.worker_split = [share / result.app_cpu for share in meters[0].shares] if result.app_cpu else []
 
 
-async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int, request_factory,
-                     meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None, server=None) -> PhaseResult:
+async def _run_phase(server, name: str, seconds: float, warmup: float, concurrency: int, request_factory,
+                     meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None) -> PhaseResult:
     """Run ``concurrency`` loops, each awaiting ``request_factory(session, index, n)`` -> (ok, label, detail)."""
     result = PhaseResult(name=name, seconds=seconds)
-    async with _client_session(concurrency) as http:
+    async with Client(server, concurrency) as http:
         count_from = time.perf_counter() + warmup
         stop = count_from + seconds
 
@@ -297,10 +288,11 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
             # Users arrive one after another over the first part of the warm-up, as a load tool spawns them: each
             # opens its connection when it arrives.
             await asyncio.sleep(index * min(RAMP_SECONDS, warmup / 2) / concurrency)
+            user = http.for_user(index)
             n = 0
             while time.perf_counter() < stop:
                 began = time.perf_counter()
-                ok, label, detail = await _send(request_factory, http, index, n)
+                ok, label, detail = await _send(request_factory, user, index, n)
                 ended = time.perf_counter()
                 n += 1
                 if pause is not None:  # the user's think time: after the answer, not part of the latency
@@ -313,9 +305,8 @@ async def _run_phase(name: str, seconds: float, warmup: float, concurrency: int,
     return result
 
 
-async def _run_open_phase(name: str, seconds: float, warmup: float, rate: float, max_in_flight: int,
-                          request_factory, meters: tuple[CpuMeter, CpuMeter] | None = None,
-                          server=None) -> PhaseResult:
+async def _run_open_phase(server, name: str, seconds: float, warmup: float, rate: float, max_in_flight: int,
+                          request_factory, meters: tuple[CpuMeter, CpuMeter] | None = None) -> PhaseResult:
     """An open loop: requests start at ``rate`` a second (Poisson arrivals) whatever the answers, up to
     ``max_in_flight`` at once (more wait for a connection). A latency runs from the request's scheduled start,
     so waiting for a connection counts; the rate printed is of answers received in the measured window."""
@@ -323,7 +314,7 @@ async def _run_open_phase(name: str, seconds: float, warmup: float, rate: float,
 
     result = PhaseResult(name=name, seconds=seconds)
     rng = random.Random(11)
-    async with _client_session(max_in_flight) as http:
+    async with Client(server, max_in_flight) as http:
         start = time.perf_counter()
         count_from = start + warmup
         stop = count_from + seconds
@@ -366,7 +357,7 @@ def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, use
     import random
 
     rng = random.Random(7)
-    url = base + plan.step_path
+    path = plan.step_path
     diets = ["Vegetarian", "Halal", "No nuts", "Gluten-free", "", "Vegan; no sesame"]
 
     async def request(http, index, n):
@@ -376,37 +367,34 @@ def registration_phase(base: str, plan: Plan, seconds: float, warmup: float, use
             "dietary_needs": diets[(index + n) % len(diets)],
             "accessibility_needs": "Step-free access" if n % 2 else "",
         }
-        async with http.post(url, data=data, headers={"Cookie": _cookie_header(cookies)}, allow_redirects=False) as r:
-            await r.read()
-            location = r.headers.get("Location", "")
-            if r.status == 302 and location.endswith(plan.next_step_path):
-                return True, "saved", ""
-            return False, f"HTTP {r.status}", f"HTTP {r.status} Location={location!r}"
+        r = await http.request("POST", path, data=data, headers={"Cookie": _cookie_header(cookies)})
+        location = r.headers.get("location", "")
+        if r.status == 302 and location.endswith(plan.next_step_path):
+            return True, "saved", ""
+        return False, f"HTTP {r.status}", f"HTTP {r.status} Location={location!r}"
 
     name = "registration step 3 POST" + (f" (think time {think:g} s)" if think else " (closed loop)")
     pause = (lambda: think * rng.uniform(0.5, 1.5)) if think else None
-    return asyncio.run(_run_phase(name, seconds, warmup, users, request, _meters(base), pause=pause, server=base))
+    return asyncio.run(_run_phase(base, name, seconds, warmup, users, request, _meters(base), pause=pause))
 
 
 def agenda_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int) -> PhaseResult:
-    url = base + plan.agenda_path
+    path = plan.agenda_path
 
     async def request(http, index, n):
-        async with http.get(url, allow_redirects=False) as r:
-            body = await r.read()
-            if r.status == 200 and b"</html>" in body:
-                return True, "200", ""
-            return False, f"HTTP {r.status}", f"HTTP {r.status}"
+        r = await http.request("GET", path)
+        if r.status == 200 and b"</html>" in r.body:
+            return True, "200", ""
+        return False, f"HTTP {r.status}", f"HTTP {r.status}"
 
-    return asyncio.run(_run_phase("agenda day GET", seconds, warmup, concurrency, request, _meters(base),
-                                  server=base))
+    return asyncio.run(_run_phase(base, "agenda day GET", seconds, warmup, concurrency, request, _meters(base)))
 
 
 def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurrency: int,
                   rate: float | None = None) -> PhaseResult:
     """``concurrency`` desks scanning nonstop (closed loop: the most scans a second), or with ``rate``, scans
     arriving at that rate from the desks (open loop: the latency at that rate)."""
-    url = base + "/desk/scan/"
+    path = "/desk/scan/"
     reset_desk(plan)
     codes = plan.codes
     counter = plan.code_counter
@@ -419,19 +407,18 @@ def checkin_phase(base: str, plan: Plan, seconds: float, warmup: float, concurre
             "scanned_at": datetime.datetime.now(datetime.UTC).isoformat(),
         }
         headers = {"Cookie": _cookie_header(cookies), "X-CSRFToken": cookies["csrf"]}
-        async with http.post(url, json=payload, headers=headers, allow_redirects=False) as r:
-            if r.status != 200:
-                await r.read()
-                return False, f"HTTP {r.status}", f"HTTP {r.status}"
-            answer = await r.json()
-            result = answer.get("result")
-            return result in ("ok", "already"), str(result), str(answer)[:200]
+        r = await http.request("POST", path, json=payload, headers=headers)
+        if r.status != 200:
+            return False, f"HTTP {r.status}", f"HTTP {r.status}"
+        answer = r.json()
+        result = answer.get("result")
+        return result in ("ok", "already"), str(result), str(answer)[:200]
 
     if rate:
-        return asyncio.run(_run_open_phase(f"check-in scan POST (open loop, {rate:g}/s offered)", seconds, warmup,
-                                           rate, OPEN_LOOP_MAX_IN_FLIGHT, request, _meters(base), server=base))
-    return asyncio.run(_run_phase("check-in scan POST (closed loop)", seconds, warmup, concurrency, request,
-                                  _meters(base), server=base))
+        return asyncio.run(_run_open_phase(base, f"check-in scan POST (open loop, {rate:g}/s offered)", seconds,
+                                           warmup, rate, OPEN_LOOP_MAX_IN_FLIGHT, request, _meters(base)))
+    return asyncio.run(_run_phase(base, "check-in scan POST (closed loop)", seconds, warmup, concurrency, request,
+                                  _meters(base)))
 
 
 # --- report --------------------------------------------------------------------------------------------------------
