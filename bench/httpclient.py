@@ -3,8 +3,9 @@
 The bench's client shares the two cores with the server it measures, so it must spend as little of them as it can:
 aiohttp took about 0.35 ms of CPU a request here, a tenth of the server's. This client writes each request in one
 call and reads the answer with ``Content-Length`` or chunked framing; it keeps no cookies (the bench sends its own
-``Cookie`` header) and follows no redirects. A failure (refused, reset, closed, time-out, malformed) raises
-``ClientError`` and closes the connection; its next request reconnects.
+``Cookie`` header) and follows no redirects. A request on a kept-alive connection that the server closed just then
+is sent again once on a new one, as browsers do; any other failure (refused, reset, closed, time-out, malformed)
+raises ``ClientError`` and closes the connection, and its next request reconnects.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ class ClientError(Exception):
     """The request got no complete answer."""
 
 
+class _Unanswered(Exception):
+    """The connection was reset or closed before a byte of the answer came."""
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     status: int
@@ -46,8 +51,23 @@ class Connection:
         self._writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> Response:
+        """Send and read the answer. A kept-alive connection the server closed just as this request went out
+        (reset, or closed before a byte of the answer) is re-opened and the request sent once more, as browsers
+        do: the server never saw it. Any other failure is a :class:`ClientError`."""
         if self._writer is not None and (self._reader.at_eof() or self._writer.is_closing()):
             self.close()  # the server closed it while it was idle (gunicorn keeps one alive 2 s)
+        reused = self._writer is not None
+        try:
+            return await self._exchange(method, path, headers, body)
+        except _Unanswered as exc:
+            if not reused:
+                raise ClientError(str(exc.__cause__ or exc)) from exc
+        try:
+            return await self._exchange(method, path, headers, body)
+        except _Unanswered as exc:
+            raise ClientError(str(exc.__cause__ or exc)) from exc
+
+    async def _exchange(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
         if self._writer is None:
             try:
                 self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
@@ -59,17 +79,27 @@ class Connection:
             head.append(f"Content-Length: {len(body)}")
         self._writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
         try:
-            response = await self._read(method)
-        except (OSError, EOFError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+            first = await self._reader.readuntil(b"\r\n\r\n")
+        except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as exc:
+            self.close()
+            if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                raise ClientError(repr(exc)) from exc
+            raise _Unanswered(repr(exc)) from exc
+        except (OSError, asyncio.LimitOverrunError) as exc:
+            self.close()
+            raise ClientError(repr(exc)) from exc
+        try:
+            response = await self._read(method, first)
+        except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
             self.close()
             raise ClientError(repr(exc)) from exc
         if response.headers.get("connection", "").lower() == "close":
             self.close()
         return response
 
-    async def _read(self, method: str) -> Response:
+    async def _read(self, method: str, head: bytes) -> Response:
         reader = self._reader
-        lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        lines = head.decode("latin-1").split("\r\n")
         status_line = lines[0].split(" ", 2)
         if len(status_line) < 2 or not status_line[0].startswith("HTTP/1."):
             raise ValueError(f"not an HTTP/1.x status line: {lines[0]!r}")

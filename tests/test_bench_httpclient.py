@@ -94,6 +94,23 @@ def test_reconnects_after_close_and_reports_a_dropped_request():
     asyncio.run(main())
 
 
+def test_a_kept_alive_connection_closed_under_a_request_is_reopened_and_the_request_sent_once_more():
+    async def main():
+        answers = [
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst",
+            None,  # the server closes the kept-alive connection as the second request arrives
+            b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond",
+        ]
+        server, base, seen = await _serve(answers)
+        async with server, Client(base, 1) as client:
+            assert (await client.request("GET", "/a/")).body == b"first"
+            assert (await client.request("POST", "/b/", data={"x": "1"})).body == b"second"
+        assert [head.split(" ")[1] for head, _ in seen["requests"]] == ["/a/", "/b/", "/b/"]
+        assert seen["connections"] == 2
+
+    asyncio.run(main())
+
+
 def test_a_refused_connection_and_a_time_out_are_client_errors():
     async def main():
         server, base, _ = await _serve([])
