@@ -1,7 +1,7 @@
 """Load bench: the app under gunicorn (production settings) against PostgreSQL and Redis, driven by an asyncio client.
 
     python bench/load.py [--seconds 15] [--users 50] [--concurrency 16] [--workers 2] [--threads 4] [--think 1]
-                         [--checkin-rates 300,100] [--phases registration,agenda,checkin] [--quick]
+                         [--checkin-rates 300,100] [--phases registration,agenda,checkin] [--repeat 1] [--quick]
 
 Three phases, each for a bounded time after a short warm-up that is not counted:
 
@@ -23,6 +23,8 @@ The client runs on the same machine as gunicorn, PostgreSQL and Redis; its own C
 request (gunicorn workers and their PostgreSQL backends, read from /proc), which does not depend on what else runs
 on the machine, and the rate it allows with both cores free. Nothing here asserts a time; figures are printed against the targets.
 Seeds the demo conference in the bench database when it is empty; re-opens its registration for the bench.
+``--repeat N`` runs the phases N times against the same server, then prints each figure of every run and in how many
+runs it met its target.
 """
 
 from __future__ import annotations
@@ -429,7 +431,8 @@ def _verdict(ok: bool) -> str:
 
 
 def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, workers: int, threads: int,
-           checkin_rates: tuple[float, ...] = ()) -> None:
+           checkin_rates: tuple[float, ...] = ()) -> list[tuple[str, str, str, str]]:
+    """Print each phase and the table of figures against the targets; return the table's rows."""
     print()
     for phase in results.values():
         app, db = phase.cpu_ms_per_request
@@ -478,6 +481,39 @@ def report(results: dict[str, PhaseResult], *, users: int, concurrency: int, wor
     print(f"{'figure':<36} {'measured':>18} {'target':>10}  verdict")
     for name, measured, target, verdict in rows:
         print(f"{name:<36} {measured:>18} {target:>10}  {verdict}")
+    return rows
+
+
+def report_repeats(tables: list[list[tuple[str, str, str, str]]]) -> None:
+    """After ``--repeat`` runs: each figure of every run, and in how many runs it met its target."""
+    print(f"\n{len(tables)} runs: each figure run by run, and how many runs met its target")
+    for index, (name, _measured, target, verdict) in enumerate(tables[0]):
+        values = ", ".join(table[index][1] for table in tables)
+        met = sum(table[index][3] == "met" for table in tables)
+        print(f"{name:<36} {target:>10}  " + (f"met in {met} of {len(tables)}: " if verdict else "") + values)
+
+
+def run_phases(base, plan: Plan, phases: list[str], args, parser) -> dict[str, PhaseResult]:
+    results: dict[str, PhaseResult] = {}
+    for phase in phases:
+        if phase == "registration":
+            results[phase] = registration_phase(base, plan, args.seconds, args.warmup, args.users)
+            for think in args.think:
+                results[f"registration-{think:g}"] = registration_phase(
+                    base, plan, args.seconds, args.warmup, args.users, think=think
+                )
+        elif phase == "agenda":
+            results[phase] = agenda_phase(base, plan, args.seconds, args.warmup, args.concurrency)
+        elif phase == "checkin":
+            results[phase] = checkin_phase(base, plan, args.seconds, args.warmup, args.concurrency)
+            for rate in args.checkin_rates:
+                results[f"checkin-open-{rate:g}"] = checkin_phase(
+                    base, plan, args.seconds, args.warmup, args.concurrency, rate=rate
+                )
+        else:
+            parser.error(f"unknown phase {phase!r}")
+        print(f"{phase}: done ({len(results[phase].latencies)} ok, {results[phase].errors} errors)", flush=True)
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -496,6 +532,9 @@ def main(argv: list[str] | None = None) -> int:
                              "latency at that rate (default 300/s, the target, and 100/s); '' for none")
     parser.add_argument("--think", default="1", help="also run registration with these mean think times (s), "
                         "comma-separated; '' for none (the closed loop always runs)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the phases this many times against the same server and print, for each figure, "
+                             "in how many runs it met its target (this machine's speed drifts minute to minute)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 s per phase, 5 users, 4 desks")
     args = parser.parse_args(argv)
     if args.quick:
@@ -511,29 +550,17 @@ def main(argv: list[str] | None = None) -> int:
     plan = prepare(args.users, args.concurrency, 50 if args.quick else DESK_PARTICIPANTS)
     print(f"prepared in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
-    results: dict[str, PhaseResult] = {}
+    tables = []
     with gunicorn_server(workers=args.workers, threads=args.threads) as base:
         print(f"server ready in {time.perf_counter() - started:.1f} s", flush=True)
-        for phase in phases:
-            if phase == "registration":
-                results[phase] = registration_phase(base, plan, args.seconds, args.warmup, args.users)
-                for think in args.think:
-                    results[f"registration-{think:g}"] = registration_phase(
-                        base, plan, args.seconds, args.warmup, args.users, think=think
-                    )
-            elif phase == "agenda":
-                results[phase] = agenda_phase(base, plan, args.seconds, args.warmup, args.concurrency)
-            elif phase == "checkin":
-                results[phase] = checkin_phase(base, plan, args.seconds, args.warmup, args.concurrency)
-                for rate in args.checkin_rates:
-                    results[f"checkin-open-{rate:g}"] = checkin_phase(
-                        base, plan, args.seconds, args.warmup, args.concurrency, rate=rate
-                    )
-            else:
-                parser.error(f"unknown phase {phase!r}")
-            print(f"{phase}: done ({len(results[phase].latencies)} ok, {results[phase].errors} errors)", flush=True)
-    report(results, users=args.users, concurrency=args.concurrency, workers=args.workers, threads=args.threads,
-           checkin_rates=args.checkin_rates)
+        for run in range(args.repeat):
+            if args.repeat > 1:
+                print(f"\n=== run {run + 1} of {args.repeat}", flush=True)
+            results = run_phases(base, plan, phases, args, parser)
+            tables.append(report(results, users=args.users, concurrency=args.concurrency, workers=args.workers,
+                                 threads=args.threads, checkin_rates=args.checkin_rates))
+    if args.repeat > 1:
+        report_repeats(tables)
     return 0
 
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def run_bench(script: str, timeout: float) -> str:
+def run_bench(script: str, timeout: float, *args: str) -> str:
     if not (settings.CELERY_BROKER_URL or "").startswith("redis://"):
         pytest.fail("The bench smoke tests need CELERY_BROKER_URL=redis://... and PostgreSQL (make test).")
     env = {**os.environ, "DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
@@ -26,7 +26,7 @@ def run_bench(script: str, timeout: float) -> str:
            "CACHE_KEY_PREFIX": f"smoke-{uuid.uuid4().hex[:12]}"}
     env.pop("DJANGO_SECRET_KEY", None)
     completed = subprocess.run(
-        [sys.executable, f"bench/{script}", "--quick"], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=timeout,
     )
     output = completed.stdout + completed.stderr
@@ -36,7 +36,7 @@ def run_bench(script: str, timeout: float) -> str:
 
 
 def test_bench_load_quick_prints_figures_against_targets():
-    out = run_bench("load.py", 120)
+    out = run_bench("load.py", 180, "--repeat", "2")
     for figure in ("registration p95", "registration errors", "agenda requests/s", "check-in scans/s",
                    "check-in answered/s", "check-in p50 / p95 at"):
         assert figure in out, out
@@ -44,6 +44,11 @@ def test_bench_load_quick_prints_figures_against_targets():
     # Quick mode: one worker holding the 5 users' kept-alive connections, read from /proc in mid-phase.
     registration = out.split("registration step 3 POST (closed loop):")[1].split("\n")[1]
     assert registration.rstrip().endswith("client connections by worker 5"), out
+    # --repeat 2: both runs' figures side by side, and how many runs met each target.
+    summary = out.split("2 runs: each figure run by run, and how many runs met its target")[1]
+    assert out.count("registration step 3 POST (closed loop):") == 2, out
+    line = next(line for line in summary.splitlines() if line.startswith("registration errors (closed loop)"))
+    assert line.endswith("met in 2 of 2: 0, 0"), out
 
 
 def test_bench_invitations_quick_delivers_each_once():
