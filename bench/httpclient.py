@@ -60,12 +60,9 @@ class Connection:
         try:
             return await self._exchange(method, path, headers, body)
         except _Unanswered as exc:
-            if not reused:
-                raise ClientError(str(exc.__cause__ or exc)) from exc
-        try:
-            return await self._exchange(method, path, headers, body)
-        except _Unanswered as exc:
-            raise ClientError(str(exc.__cause__ or exc)) from exc
+            if reused:  # closed under it: again, on a new connection (not reused, so only once)
+                return await self.request(method, path, headers, body)
+            raise ClientError(str(exc)) from exc
 
     async def _exchange(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
         if self._writer is None:

@@ -21,7 +21,8 @@ Three phases, each for a bounded time after a short warm-up that is not counted:
 The client runs on the same machine as gunicorn, PostgreSQL and Redis; its own CPU use is printed for each phase
 (one asyncio event loop with the lean client of ``bench/httpclient.py``: one core at most). So is the server's CPU per
 request (gunicorn workers and their PostgreSQL backends, read from /proc), which does not depend on what else runs
-on the machine, and the rate it allows with both cores free. Nothing here asserts a time; figures are printed against the targets.
+on the machine, and the rate it allows with both cores free. Nothing here asserts a time; figures are printed
+against the targets.
 Seeds the demo conference in the bench database when it is empty; re-opens its registration for the bench.
 ``--repeat N`` runs the phases N times against the same server, then prints each figure of every run and in how many
 runs it met its target.
@@ -262,15 +263,14 @@ def _record(result: PhaseResult, ok: bool, label: str, detail: str, latency: flo
 
 
 async def _measure(result: PhaseResult, count_from: float, stop: float,
-                   meters: tuple[CpuMeter, CpuMeter] | None, server=None) -> None:
+                   meters: tuple[CpuMeter, CpuMeter] | None, server) -> None:
     """The client's and the server's CPU over the measured window (from ``count_from`` to ``stop``)."""
     await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
     client_start = time.process_time()
     for meter in meters or ():
         meter.start()
     await asyncio.sleep(max(0.0, (stop - time.perf_counter()) / 2))
-    if server is not None:
-        result.connection_split = sorted(connections_by_process(server.worker_pids(), server.port), reverse=True)
+    result.connection_split = sorted(connections_by_process(server.worker_pids(), server.port), reverse=True)
     await asyncio.sleep(max(0.0, stop - time.perf_counter()))
     result.client_cpu = (time.process_time() - client_start) / (stop - count_from)
     if meters:
@@ -280,7 +280,8 @@ async def _measure(result: PhaseResult, count_from: float, stop: float,
 
 async def _run_phase(server, name: str, seconds: float, warmup: float, concurrency: int, request_factory,
                      meters: tuple[CpuMeter, CpuMeter] | None = None, pause=None) -> PhaseResult:
-    """Run ``concurrency`` loops, each awaiting ``request_factory(session, index, n)`` -> (ok, label, detail)."""
+    """Run ``concurrency`` users, each awaiting ``request_factory(user, index, n)`` -> (ok, label, detail) on its own
+    connection to ``server``."""
     result = PhaseResult(name=name, seconds=seconds)
     async with Client(server, concurrency) as http:
         count_from = time.perf_counter() + warmup
