@@ -61,8 +61,13 @@ bench: $(DEV_STAMP) syslibs
 messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/vendor/*'
 	$(PY) manage.py makemessages -d djangojs -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
-	@# Translations live in locale/source/*.py; this writes them into the .po files and lists what is missing.
-	-$(PY) locale/fill_catalogs.py
+	@# The .po files are the only source of the translations (edit them with Poedit, Weblate or a text editor).
+	@# What is still to translate or to check (untranslated or fuzzy), per catalog:
+	@for po in locale/*/LC_MESSAGES/*.po; do \
+	  echo "$$po: $$(msgfmt --statistics -o /dev/null "$$po" 2>&1)"; \
+	  msgattrib --untranslated --no-obsolete --no-wrap "$$po" | grep '^msgid ' | tail -n +2 | sed 's/^/  to translate: /'; \
+	  msgattrib --only-fuzzy --no-obsolete --no-wrap "$$po" | grep '^msgid ' | sed 's/^/  fuzzy, to check: /'; \
+	done
 
 compilemessages: $(BASE_STAMP)
 	$(PY) manage.py compilemessages --ignore '.venv/*'

@@ -130,7 +130,7 @@ def test_catalogs_up_to_date_with_code(tmp_path):
             fresh = {entry_key(e) for e in polib.pofile(str(fresh_path)) if not e.obsolete}
             if fresh - committed:
                 missing[f"{language}/{domain}"] = sorted(fresh - committed)
-    assert missing == {}, "run `make messages`, translate in locale/source/ and `make compilemessages`"
+    assert missing == {}, "run `make messages`, translate the new entries in the .po files and `make compilemessages`"
 
 
 # --- pages -----------------------------------------------------------------------------------------------------
