@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from registration.enums import ParticipantCategory
 from registration.models import Participant
 
 from . import selectors
@@ -141,8 +142,17 @@ class DelegationAdminForm(forms.ModelForm):
         model = Delegation
         fields = [
             "conference", "code", "kind", "country", "organization", "organization_fr", "organization_ar",
-            "focal_points", "head", "seat_quota", "category_quotas", "nomination_letter", "notes",
+            "focal_points", "head", "seat_quota", "category_quotas", "nominable_categories", "nomination_letter",
+            "notes",
         ]
+
+    nominable_categories = forms.MultipleChoiceField(
+        label=_("categories focal points may nominate"),
+        choices=ParticipantCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The categories in which this delegation's focal points may nominate members."),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -174,7 +184,9 @@ class DelegationAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["conference", "code", "kind", "country"]}),
         (_("Organization"), {"fields": ["organization", "organization_fr", "organization_ar"]}),
-        (_("People and seats"), {"fields": ["focal_points", "head", "seat_quota", "category_quotas"]}),
+        (_("People and seats"), {
+            "fields": ["focal_points", "head", "seat_quota", "category_quotas", "nominable_categories"],
+        }),
         (_("Paperwork"), {"fields": ["nomination_letter", "nomination_letter_uploaded_at", "notes"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

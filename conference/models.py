@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .enums import BadgeFormat, DelegationKind, EmailKind, PartnerRole
+from .validators import validate_single_line
 
 
 def localized(obj, field: str, language: str | None = None) -> str:
@@ -37,12 +38,23 @@ def default_languages() -> list[str]:
     return ["ar", "fr", "en"]
 
 
+def default_nominable_categories() -> list[str]:
+    """The participant categories a delegation's focal points may nominate in, unless the organizers change it.
+
+    The categories a person may ask to come as (delegate, expert, speaker, media: ``REQUESTABLE_CATEGORIES``
+    in ``registration.services.nominations``) plus the head of delegation, whom a government names through its
+    focal point. Staff categories (organizer, UNODC staff, security, support, interpreter) are the organizers'.
+    The codes are ``registration.enums.ParticipantCategory`` values; ``conference`` imports no other app.
+    """
+    return ["head", "delegate", "expert", "speaker", "media"]
+
+
 class Conference(models.Model):
     slug = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name (English)"), max_length=300)
-    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True)
-    short_name = models.CharField(_("short name"), max_length=80)
+    name = models.CharField(_("name (English)"), max_length=300, validators=[validate_single_line])
+    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True, validators=[validate_single_line])
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True, validators=[validate_single_line])
+    short_name = models.CharField(_("short name"), max_length=80, validators=[validate_single_line])
     description = models.TextField(_("description (English)"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
@@ -129,9 +141,9 @@ class Partner(models.Model):
 
     conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="partners")
     role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
-    name = models.CharField(_("name (English)"), max_length=300)
-    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True)
+    name = models.CharField(_("name (English)"), max_length=300, validators=[validate_single_line])
+    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True, validators=[validate_single_line])
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True, validators=[validate_single_line])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -160,9 +172,9 @@ class Delegation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DelegationKind.choices)
     country = CountryField(_("country"), blank=True)
-    organization = models.CharField(_("organization (English)"), max_length=200, blank=True)
-    organization_fr = models.CharField(_("organization (French)"), max_length=200, blank=True)
-    organization_ar = models.CharField(_("organization (Arabic)"), max_length=200, blank=True)
+    organization = models.CharField(_("organization (English)"), max_length=200, blank=True, validators=[validate_single_line])
+    organization_fr = models.CharField(_("organization (French)"), max_length=200, blank=True, validators=[validate_single_line])
+    organization_ar = models.CharField(_("organization (Arabic)"), max_length=200, blank=True, validators=[validate_single_line])
     focal_points = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("focal points"),
@@ -183,6 +195,12 @@ class Delegation(models.Model):
         default=dict,
         blank=True,
         help_text=_('Optional limits per category, for example {"delegate": 3}.'),
+    )
+    nominable_categories = models.JSONField(
+        _("categories focal points may nominate"),
+        default=default_nominable_categories,
+        blank=True,
+        help_text=_("The categories in which this delegation's focal points may nominate members."),
     )
     nomination_letter = models.FileField(
         _("nomination letter (note verbale)"),
@@ -261,11 +279,11 @@ class EmailText(models.Model):
     )
     kind = models.CharField(_("e-mail"), max_length=30, choices=EmailKind.choices)
     subject = models.CharField(
-        _("subject (English)"), max_length=200, blank=True,
+        _("subject (English)"), max_length=200, blank=True, validators=[validate_single_line],
         help_text=_("Leave empty to keep the default subject."),
     )
-    subject_fr = models.CharField(_("subject (French)"), max_length=200, blank=True)
-    subject_ar = models.CharField(_("subject (Arabic)"), max_length=200, blank=True)
+    subject_fr = models.CharField(_("subject (French)"), max_length=200, blank=True, validators=[validate_single_line])
+    subject_ar = models.CharField(_("subject (Arabic)"), max_length=200, blank=True, validators=[validate_single_line])
     message = models.TextField(
         _("message (English)"), blank=True,
         help_text=_("A personal message from the organizers, shown at the top of the e-mail."),

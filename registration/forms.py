@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from conference.enums import LanguageCode
+from conference.validators import validate_single_line
 
 from .enums import ParticipantCategory
 from .models import Participant
-from .services.nominations import REQUESTABLE_CATEGORIES
+from .services.nominations import REQUESTABLE_CATEGORIES, nominable_categories
 
 # The six UN languages: what participants may say they speak.
 SPOKEN_LANGUAGES = [
@@ -62,14 +63,21 @@ class TimeInput(forms.TimeInput):
 
 
 class NominationForm(forms.Form):
-    first_name = forms.CharField(label=_("Given names"), max_length=150, widget=forms.TextInput(attrs={"dir": "auto"}))
-    last_name = forms.CharField(label=_("Surname"), max_length=150, widget=forms.TextInput(attrs={"dir": "auto"}))
+    first_name = forms.CharField(label=_("Given names"), max_length=150, validators=[validate_single_line],
+                                 widget=forms.TextInput(attrs={"dir": "auto"}))
+    last_name = forms.CharField(label=_("Surname"), max_length=150, validators=[validate_single_line],
+                                widget=forms.TextInput(attrs={"dir": "auto"}))
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"dir": "ltr"}))
     category = forms.ChoiceField(label=_("Category"), choices=ParticipantCategory.choices)
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=LanguageCode.choices)
 
     def __init__(self, *args, delegation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if delegation is not None:  # only the categories the organizers let this delegation's focal points use
+            allowed = set(nominable_categories(delegation))
+            self.fields["category"].choices = [
+                (value, label) for value, label in ParticipantCategory.choices if value in allowed
+            ]
         self.fields["category"].initial = ParticipantCategory.DELEGATE
         self.fields["language"].initial = "en"
 
@@ -281,11 +289,12 @@ class OpenRequestForm(forms.Form):
         label=_("As"), choices=[(value, ParticipantCategory(value).label) for value in REQUESTABLE_CATEGORIES]
     )
     first_name = forms.CharField(label=_("Given names (as in passport)"), max_length=150,
-                                 widget=forms.TextInput(attrs={"dir": "auto"}))
+                                 validators=[validate_single_line], widget=forms.TextInput(attrs={"dir": "auto"}))
     last_name = forms.CharField(label=_("Surname (as in passport)"), max_length=150,
-                                widget=forms.TextInput(attrs={"dir": "auto"}))
-    position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
+                                validators=[validate_single_line], widget=forms.TextInput(attrs={"dir": "auto"}))
+    position = forms.CharField(label=_("Position"), max_length=200, required=False, validators=[validate_single_line])
+    organization = forms.CharField(label=_("Organization"), max_length=200, required=False,
+                                   validators=[validate_single_line])
     reason = forms.CharField(
         label=_("Why do you wish to attend?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

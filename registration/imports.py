@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from conference.enums import LanguageCode
 from conference.models import Conference, Delegation
 from conference.services import AccordError
+from conference.validators import single_line_problem
 
 from .enums import ParticipantCategory
 from .models import Invitation, Participant
@@ -282,6 +283,9 @@ def invitations_check(conference: Conference, content: bytes, filename: str) -> 
 def invitations_import(
     conference: Conference, content: bytes, filename: str, *, inviter, dry_run: bool = True
 ) -> ImportReport:
+        problem = single_line_problem(Invitation, {"first_name": row.first_name, "last_name": row.last_name})
+        if problem:
+            row.errors.append(problem)
     """Check the file and, unless ``dry_run`` or any row is bad, create every invitation in one transaction.
 
     If creating any invitation fails (for example someone invited the same address meanwhile), the whole

@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 
 from conference.enums import LanguageCode
 from conference.models import Conference, Delegation
+from conference.validators import validate_single_line
 
 from .enums import (
     BatchStatus,
@@ -67,13 +68,13 @@ class Participant(models.Model):
 
     # Identity
     title = models.CharField(_("title"), max_length=20, choices=Title.choices, blank=True)
-    first_name = models.CharField(_("given names (as in passport)"), max_length=150, blank=True)
-    last_name = models.CharField(_("surname (as in passport)"), max_length=150, blank=True)
-    badge_name = models.CharField(_("name on badge (Latin script)"), max_length=150, blank=True)
-    badge_name_ar = models.CharField(_("name on badge (Arabic script)"), max_length=150, blank=True)
+    first_name = models.CharField(_("given names (as in passport)"), max_length=150, blank=True, validators=[validate_single_line])
+    last_name = models.CharField(_("surname (as in passport)"), max_length=150, blank=True, validators=[validate_single_line])
+    badge_name = models.CharField(_("name on badge (Latin script)"), max_length=150, blank=True, validators=[validate_single_line])
+    badge_name_ar = models.CharField(_("name on badge (Arabic script)"), max_length=150, blank=True, validators=[validate_single_line])
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
-    position = models.CharField(_("position"), max_length=200, blank=True)
-    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True, validators=[validate_single_line])
+    organization = models.CharField(_("organization"), max_length=200, blank=True, validators=[validate_single_line])
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
@@ -184,8 +185,8 @@ class Invitation(models.Model):
         related_name="invitations",
     )
     email = models.EmailField(_("e-mail"))
-    first_name = models.CharField(_("given names"), max_length=150, blank=True)
-    last_name = models.CharField(_("surname"), max_length=150, blank=True)
+    first_name = models.CharField(_("given names"), max_length=150, blank=True, validators=[validate_single_line])
+    last_name = models.CharField(_("surname"), max_length=150, blank=True, validators=[validate_single_line])
     category = models.CharField(
         _("category"), max_length=20, choices=ParticipantCategory.choices, default=ParticipantCategory.DELEGATE
     )

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Delegation, localized
+from conference.validators import validate_single_line
 from registration.models import Participant
 
 from .enums import BilateralStatus, RoleKind, SessionKind, SignupStatus
@@ -16,9 +17,9 @@ from .enums import BilateralStatus, RoleKind, SessionKind, SignupStatus
 
 class Room(models.Model):
     conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("name (English)"), max_length=120)
-    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
+    name = models.CharField(_("name (English)"), max_length=120, validators=[validate_single_line])
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True, validators=[validate_single_line])
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True, validators=[validate_single_line])
     capacity = models.PositiveIntegerField(_("capacity"), default=0)
     interpretation_languages = models.JSONField(_("interpretation languages offered"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -42,9 +43,9 @@ class Room(models.Model):
 class Session(models.Model):
     conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="sessions")
     kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
-    title = models.CharField(_("title (English)"), max_length=300)
-    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True)
+    title = models.CharField(_("title (English)"), max_length=300, validators=[validate_single_line])
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True, validators=[validate_single_line])
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True, validators=[validate_single_line])
     description = models.TextField(_("description (English)"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_ar = models.TextField(_("description (Arabic)"), blank=True)

@@ -36,6 +36,7 @@ from conference.services import AccordError, audit_record
 from ..enums import InvitationStatus, ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Invitation, Participant
 from .participants import normalize_email, participant_create
+from conference.validators import single_line_problem
 
 SEND_ERRORS = (SMTPException, ConnectionError, OSError)
 # An invitation in one of these states still blocks a second invitation to the same address.
@@ -152,6 +153,9 @@ def invitation_create(
         # Active invitations past their expiry stop being active, so that the database's one-active-invitation
         # constraint lets a new one in.
         Invitation.objects.filter(
+    problem = single_line_problem(Invitation, {"first_name": first_name, "last_name": last_name})
+    if problem:
+        raise AccordError(problem)
             conference=conference, email__iexact=email, status__in=ACTIVE_STATUSES, expires_at__lte=timezone.now()
         ).update(status=InvitationStatus.EXPIRED)
         invitation_check_available(conference, email)

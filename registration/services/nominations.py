@@ -36,6 +36,20 @@ REQUESTABLE_CATEGORIES = (
 )
 
 
+def nominable_categories(delegation: Delegation) -> list[str]:
+    """The categories the organizers let ``delegation``'s focal points nominate in, in the enum's order."""
+    allowed = set(delegation.nominable_categories or ())
+    return [value for value in ParticipantCategory.values if value in allowed]
+
+
+def _check_nominable(delegation: Delegation, category: str) -> None:
+    if category not in nominable_categories(delegation):
+        raise AccordError(
+            _("Focal points may not nominate members in the category “%(category)s” for this delegation.")
+            % {"category": ParticipantCategory(category).label}
+        )
+
+
 def _check_quota(delegation: Delegation, category: str) -> None:
     """Raise AccordError if the delegation has no seat left overall or in ``category``."""
     holders = seat_holders(delegation)
@@ -90,14 +104,16 @@ def nomination_create(
 
     Locks the delegation row, counts the members holding a seat (everybody not cancelled or rejected),
     creates the participant (source nomination, status invited, audit entry) and, when ``invite``, an
-    invitation whose e-mail is queued after commit. Raises AccordError when the quota is full or the e-mail
-    is already registered in the conference.
+    invitation whose e-mail is queued after commit. Raises AccordError when the category is not one the
+    organizers let the delegation's focal points nominate in (``Delegation.nominable_categories``), when the
+    quota is full or when the e-mail is already registered in the conference.
 
     ``lock=False`` exists only for the test that shows the race the lock prevents; never use it elsewhere.
     """
     _validate(category, language, first_name, last_name)
     with transaction.atomic():
         delegation = _locked(delegation, lock=lock)
+        _check_nominable(delegation, category)
         _check_quota(delegation, category)
         participant = participant_create(
             delegation.conference,

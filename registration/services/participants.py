@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from conference.models import Conference, Delegation
 from conference.prepared import save_fields_and_insert
 from conference.services import AccordError, audit_entry, audit_record
+from conference.validators import single_line_problem
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Badge, Participant, ParticipantNotice
@@ -109,7 +110,8 @@ def participant_create(
     The e-mail is normalised (stripped, lower-case) and must be unique in the conference: a second
     attempt (double click, two tabs, retried request) raises ``AccordError`` with a clear message, also
     when two requests race (the database constraint decides). ``public_id`` is random. ``fields`` are
-    any other model fields (first_name, badge_name_ar, ...). Writes an audit entry ``participant.create``.
+    any other model fields (first_name, badge_name_ar, ...); names, position and organization refuse line
+    breaks and other control or text-direction characters. Writes an audit entry ``participant.create``.
     """
     email = normalize_email(email)
     if delegation is not None and delegation.conference_id != conference.pk:
@@ -123,6 +125,9 @@ def participant_create(
         raise AccordError(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(bad)})
     participant = Participant(
         conference=conference,
+    problem = single_line_problem(Participant, fields)
+    if problem:
+        raise AccordError(problem)
         delegation=delegation,
         email=email,
         category=category,
@@ -175,6 +180,9 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
         raise AccordError(_("Unknown category: %(category)s") % {"category": fields["category"]})
     changes: dict[str, Any] = {}
     for name, value in fields.items():
+    problem = single_line_problem(Participant, fields)
+    if problem:
+        raise AccordError(problem)
         old = getattr(participant, name)
         if old != value:
             changes[name] = {"old": _audit_value(name, old), "new": _audit_value(name, value)}

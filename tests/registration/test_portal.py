@@ -363,3 +363,105 @@ def test_portal_delegation_list_query_count_constant(client, conference):
         response = client.get(url)
     assert len(response.context["delegations"]) == 12
     assert len(few) == len(many)
+
+
+# Categories focal points may nominate in (issue 20, item 7) --------------------------------------------------
+
+
+@pytest.mark.parametrize("category", ["organizer", "security", "unodc"])
+def test_nominate_forged_staff_category_refused_nothing_saved(client, focal, conference, mailoutbox, category):
+    user, _delegation = focal
+    client.force_login(user)
+    response = client.post(
+        reverse("registration:delegation_nominate", kwargs={"code": "EGY"}),
+        {"first_name": "Omar", "last_name": "Nasser", "email": "omar@example.org",
+         "category": category, "language": "en"},
+    )
+    assert response.status_code == 400
+    assert response.context["nomination_form"].errors == {
+        "category": [f"Select a valid choice. {category} is not one of the available choices."]
+    }
+    assert not Participant.objects.filter(email="omar@example.org").exists()
+    assert not Invitation.objects.filter(email="omar@example.org").exists()
+    assert mailoutbox == []
+
+
+def test_nomination_form_offers_only_the_delegation_categories(client, focal):
+    user, delegation = focal
+    client.force_login(user)
+    response = client.get(reverse("registration:delegation", kwargs={"code": "EGY"}))
+    offered = [value for value, _label in response.context["nomination_form"].fields["category"].choices]
+    assert offered == ["head", "delegate", "expert", "speaker", "media"]
+    delegation.nominable_categories = ["delegate", "expert"]
+    delegation.save()
+    response = client.get(reverse("registration:delegation", kwargs={"code": "EGY"}))
+    offered = [value for value, _label in response.context["nomination_form"].fields["category"].choices]
+    assert offered == ["delegate", "expert"]
+
+
+def test_nomination_create_refuses_category_not_allowed_for_delegation(focal):
+    from conference.services import AccordError
+    from registration.services.nominations import nomination_create
+
+    user, delegation = focal
+    delegation.nominable_categories = ["delegate"]
+    delegation.save()
+    with pytest.raises(AccordError) as refused:
+        nomination_create(delegation, actor=user, email="e@example.org", first_name="E", last_name="X",
+                          category="expert")
+    assert str(refused.value) == (
+        "Focal points may not nominate members in the category “Expert” for this delegation."
+    )
+    assert not Participant.objects.filter(email="e@example.org").exists()
+
+
+def test_substitute_into_staff_category_refused_and_old_member_kept(client, focal, conference):
+    user, delegation = focal
+    old = ParticipantFactory(conference=conference, delegation=delegation, category="delegate")
+    client.force_login(user)
+    response = client.post(
+        reverse("registration:delegation_substitute", kwargs={"code": "EGY", "public_id": old.public_id}),
+        {"first_name": "Lina", "last_name": "Saad", "email": "lina@example.org", "category": "organizer",
+         "language": "en", "reason": "x"},
+    )
+    assert response.status_code == 400
+    assert "category" in response.context["form"].errors
+    old.refresh_from_db()
+    assert old.status != ParticipantStatus.CANCELLED
+    assert not Participant.objects.filter(email="lina@example.org").exists()
+
+
+def test_nominate_name_with_bidi_override_refused(client, focal, mailoutbox):
+    user, _delegation = focal
+    client.force_login(user)
+    response = client.post(
+        reverse("registration:delegation_nominate", kwargs={"code": "EGY"}),
+        {"first_name": "Omar\u202e", "last_name": "Nasser", "email": "omar@example.org",
+         "category": "delegate", "language": "en"},
+    )
+    assert response.status_code == 400
+    assert response.context["nomination_form"].errors == {"first_name": [
+        "Write this on one line, without control or text-direction characters (found U+202E)."
+    ]}
+    assert not Participant.objects.filter(email="omar@example.org").exists()
+
+
+def test_delegation_admin_edits_nominable_categories(client, focal):
+    _user, delegation = focal
+    client.force_login(StaffFactory())
+    url = reverse("admin:conference_delegation_change", args=[delegation.pk])
+    page = client.get(url)
+    assert page.context["adminform"].form["nominable_categories"].value() == [
+        "head", "delegate", "expert", "speaker", "media"
+    ]
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "nomination_letter"}
+    data.update({
+        "conference": delegation.conference_id, "focal_points": [u.pk for u in delegation.focal_points.all()],
+        "category_quotas": "{}", "nominable_categories": ["delegate", "security"], "head": "",
+        "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0",
+    })
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    delegation.refresh_from_db()
+    assert delegation.nominable_categories == ["delegate", "security"]
