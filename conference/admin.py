@@ -17,7 +17,7 @@ from registration.enums import ParticipantCategory
 from registration.models import Participant
 
 from . import selectors
-from .models import AuditLog, Conference, Delegation, EmailText, Partner
+from .models import AuditLog, Conference, Delegation, EmailText, OutgoingEmail, Partner
 
 admin.site.site_header = _("Accord administration")
 admin.site.site_title = _("Accord administration")
@@ -222,3 +222,21 @@ class AuditLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Account e-mails and their outcome (failed ones first to look at); the bodies are never shown."""
+
+    list_display = ["created_at", "template", "to", "status", "attempts", "sent_at", "failed_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["to"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "template", "to", "subject", "language", "status", "attempts", "last_error",
+              "sent_at", "failed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

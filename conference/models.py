@@ -301,3 +301,38 @@ class EmailText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conference.short_name}: {self.get_kind_display()}"
+
+
+class OutgoingEmail(models.Model):
+    """An account e-mail (allauth's password reset, address verification, notices) waiting for, or past, its send.
+
+    Rendered in the request, sent by a task after commit; the bodies are emptied once sent (a reset link is a
+    credential). The admin shows recipients, subjects and outcomes, never the bodies.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    template = models.CharField(_("e-mail"), max_length=100)
+    to = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(blank=True, editable=False)
+    html = models.TextField(blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("sending attempts"), default=0)
+    last_error = models.TextField(_("last sending error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("account e-mail")
+        verbose_name_plural = _("account e-mails")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to}"

@@ -249,6 +249,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "
+ACCOUNT_ADAPTER = "conference.accounts.AccountAdapter"  # account e-mails: links on SITE_URL, sent by the worker
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Accord"
 # Organizers and on-site staff must use TOTP outside DEBUG (enforced by conference.middleware).

@@ -39,6 +39,7 @@ from .models import (
     BadgePrint,
     CheckIn,
     Invitation,
+    InvitationSendAttempt,
     Participant,
     ParticipantNotice,
     TravelDocument,
@@ -454,6 +455,20 @@ class ImportUploadForm(forms.Form):
 IMPORT_CACHE_SECONDS = 3600
 
 
+class InvitationSendAttemptInline(admin.TabularInline):
+    """Every try at e-mailing the invitation: a failed one may still have reached the invitee (same link)."""
+
+    model = InvitationSendAttempt
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["started_at", "finished_at", "generation", "outcome", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     add_form = InvitationAddForm
@@ -499,6 +514,9 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return [InvitationSendAttemptInline] if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conference.enums import EmailKind
+from conference.mail import build_message
 from conference.models import localized
 from conference.selectors import conference_email_text
 
@@ -64,16 +65,8 @@ def build_email(
         }
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(str(subject).split()),  # no newlines in headers
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[reply_to] if reply_to else None,
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    # The one builder: every header value on one line, whatever the conference's texts hold.
+    return build_message(subject=subject, text=text, html=html, to=[to], reply_to=reply_to, language=language)
 
 
 def invitation_email(invitation: Invitation, token: str) -> EmailMultiAlternatives:

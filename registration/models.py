@@ -217,6 +217,11 @@ class Invitation(models.Model):
     # task sends only while ``sent_generation`` is lower and records it in the transaction that sends.
     send_generation = models.PositiveIntegerField(default=0, editable=False)
     sent_generation = models.PositiveIntegerField(default=0, editable=False)
+    # The claim of a send: the link's token is an HMAC (SECRET_KEY) of this nonce, drawn once per send generation
+    # and committed before the SMTP exchange, so every retry of that send carries the same link (a copy that a
+    # stalled server did deliver still works). Emptied once the e-mail is sent.
+    token_nonce = models.CharField(max_length=64, blank=True, editable=False)
+    token_generation = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -236,6 +241,32 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class InvitationSendAttempt(models.Model):
+    """One try at e-mailing an invitation, with its outcome: what organizers read when a copy went astray."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Failed, will be retried")
+        FAILED = "failed", _("Failed")
+
+    invitation = models.ForeignKey(
+        Invitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="send_attempts"
+    )
+    generation = models.PositiveIntegerField(_("send request"))
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["invitation", "started_at", "id"]
+        verbose_name = _("sending attempt")
+        verbose_name_plural = _("sending attempts")
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id} {self.started_at:%Y-%m-%d %H:%M:%S} {self.outcome}"
 
 
 class ParticipantNotice(models.Model):

@@ -184,13 +184,46 @@ class SessionAdmin(admin.ModelAdmin):
             services.session_delete(session, actor=request.user)
 
 
+class PromotionEmailFilter(admin.SimpleListFilter):
+    """The sign-ups promoted from the waiting list, by the fate of their "you have a seat" e-mail."""
+
+    title = _("promotion e-mail")
+    parameter_name = "promotion_email"
+
+    def lookups(self, request, model_admin):
+        return [("failed", _("Failed")), ("waiting", _("Not sent yet")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        promoted = queryset.filter(promoted_at__isnull=False)
+        if self.value() == "failed":
+            return promoted.filter(promotion_failed_at__isnull=False)
+        if self.value() == "waiting":
+            return promoted.filter(promotion_notified_at__isnull=True, promotion_failed_at__isnull=True)
+        if self.value() == "sent":
+            return promoted.filter(promotion_notified_at__isnull=False)
+        return queryset
+
+
 @admin.register(SessionSignup)
 class SessionSignupAdmin(admin.ModelAdmin):
-    list_display = ["participant", "session", "status", "created_at", "promoted_at"]
-    list_filter = ["status", "session__conference"]
+    list_display = ["participant", "session", "status", "created_at", "promoted_at", "promotion_email"]
+    list_filter = ["status", PromotionEmailFilter, "session__conference"]
     search_fields = ["participant__last_name", "participant__first_name", "participant__email", "session__title"]
     list_select_related = ["participant", "session"]
-    readonly_fields = ["session", "participant", "status", "created_at", "promoted_at", "promotion_notified_at"]
+    readonly_fields = [
+        "session", "participant", "status", "created_at", "promoted_at", "promotion_notified_at",
+        "promotion_attempts", "promotion_failed_at", "promotion_error",
+    ]
+
+    @admin.display(description=_("promotion e-mail"))
+    def promotion_email(self, obj: SessionSignup) -> str:
+        if obj.promoted_at is None:
+            return ""
+        if obj.promotion_notified_at is not None:
+            return _("Sent")
+        if obj.promotion_failed_at is not None:
+            return _("Failed: %(error)s") % {"error": obj.promotion_error}
+        return _("Not sent yet")
     actions = ["cancel_signups"]
 
     def has_add_permission(self, request):

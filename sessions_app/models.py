@@ -117,6 +117,10 @@ class SessionSignup(models.Model):
     promoted_at = models.DateTimeField(_("promoted from the waiting list"), null=True, blank=True)
     # Set in the transaction that claims the promotion e-mail, so a retried task never sends twice.
     promotion_notified_at = models.DateTimeField(_("promotion notified"), null=True, blank=True)
+    # The promotion e-mail's tries: a fault no retry cures, or the last retry, sets ``promotion_failed_at``.
+    promotion_attempts = models.PositiveIntegerField(_("promotion e-mail attempts"), default=0)
+    promotion_error = models.TextField(_("promotion e-mail error"), blank=True)
+    promotion_failed_at = models.DateTimeField(_("promotion e-mail failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "created_at", "id"]

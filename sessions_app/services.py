@@ -7,20 +7,22 @@ nothing), and queues its background work (agenda PDFs, e-mails) with ``transacti
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conference.enums import EmailKind
+from conference.mail import build_message, describe_error, is_permanent, is_transient
 from conference.models import Conference
 from conference.selectors import conference_email_text
 from conference.services import AccordError, audit_record
@@ -33,6 +35,8 @@ from .models import AgendaFile, PersonalFeed, Room, Session, SessionRole, Sessio
 from .validation import role_conflicts, session_problems
 
 AGENDA_LANGUAGES = ("en", "fr", "ar")
+
+logger = logging.getLogger(__name__)
 
 
 # --- The programme --------------------------------------------------------------------------------
@@ -268,49 +272,73 @@ def signup_cancel(signup: SessionSignup, *, actor) -> list[SessionSignup]:
         return _promote_waitlisted(session) if was_confirmed else []
 
 
-def signup_promotion_notify(signup_id: int) -> bool:
+def signup_promotion_notify(signup_id: int, *, final_attempt: bool = True) -> bool:
     """Send the "you have a seat" e-mail once, in the participant's language. Returns whether it was sent.
 
     The sign-up row is locked and ``promotion_notified_at`` set in the same transaction as the sending, so a
-    retried task never sends twice; a failed sending rolls the claim back for the retry.
+    retried task never sends twice; a failed sending rolls the claim back. The fault is recorded on the sign-up
+    (``promotion_error``, ``promotion_attempts``): a transient one is re-raised for the task's retry and marks
+    ``promotion_failed_at`` on the final attempt; one no retry cures (a 5xx answer, a message that cannot be
+    built) marks it at once and is not retried. Organizers find those sign-ups in the admin's filter.
     """
-    with transaction.atomic():
-        signup = (
-            SessionSignup.objects.select_for_update(of=("self",))
-            .select_related("participant", "session__room", "session__conference")
-            .filter(pk=signup_id)
-            .first()
+    try:
+        with transaction.atomic():
+            signup = (
+                SessionSignup.objects.select_for_update(of=("self",))
+                .select_related("participant", "session__room", "session__conference")
+                .filter(pk=signup_id)
+                .first()
+            )
+            if (
+                signup is None
+                or signup.status != SignupStatus.CONFIRMED
+                or signup.promoted_at is None
+                or signup.promotion_notified_at is not None
+                or signup.promotion_failed_at is not None
+            ):
+                return False
+            message = _promotion_email(signup)
+            signup.promotion_notified_at = timezone.now()
+            signup.promotion_attempts += 1
+            signup.promotion_error = ""
+            signup.save(update_fields=["promotion_notified_at", "promotion_attempts", "promotion_error"])
+            message.send()
+        return True
+    except Exception as exc:
+        permanent = is_permanent(exc)
+        if not permanent and not is_transient(exc):
+            raise
+        failed = permanent or final_attempt
+        SessionSignup.objects.filter(pk=signup_id, promotion_notified_at__isnull=True).update(
+            promotion_attempts=F("promotion_attempts") + 1, promotion_error=describe_error(exc),
+            promotion_failed_at=timezone.now() if failed else None,
         )
-        if (
-            signup is None
-            or signup.status != SignupStatus.CONFIRMED
-            or signup.promoted_at is None
-            or signup.promotion_notified_at is not None
-        ):
+        if permanent:
+            logger.warning("promotion e-mail of sign-up %s not sent: %s", signup_id, describe_error(exc))
             return False
-        participant, session = signup.participant, signup.session
-        language = participant.preferred_language or "en"
-        custom_subject, organizer_message = conference_email_text(
-            session.conference, EmailKind.WAITLIST_PROMOTION, language
-        )
-        with translation.override(language), timezone.override(session.conference.tz):
-            context = {
-                "participant": participant,
-                "session": session,
-                "title": session.localized_title(language),
-                "room": session.room.localized_name(language) if session.room else "",
-                "conference": session.conference,
-                "conference_name": session.conference.localized_name(language),
-                "agenda_url": settings.SITE_URL + reverse("sessions_app:me"),
-                "organizer_message": organizer_message,
-            }
-            subject = custom_subject or render_to_string("sessions_app/email/promoted_subject.txt", context).strip()
-            body = render_to_string("sessions_app/email/promoted_body.txt", context)
-        message = EmailMultiAlternatives(subject=subject, body=body, to=[participant.email])
-        message.send()
-        signup.promotion_notified_at = timezone.now()
-        signup.save(update_fields=["promotion_notified_at"])
-    return True
+        raise
+
+
+def _promotion_email(signup: SessionSignup):
+    participant, session = signup.participant, signup.session
+    language = participant.preferred_language or "en"
+    custom_subject, organizer_message = conference_email_text(
+        session.conference, EmailKind.WAITLIST_PROMOTION, language
+    )
+    with translation.override(language), timezone.override(session.conference.tz):
+        context = {
+            "participant": participant,
+            "session": session,
+            "title": session.localized_title(language),
+            "room": session.room.localized_name(language) if session.room else "",
+            "conference": session.conference,
+            "conference_name": session.conference.localized_name(language),
+            "agenda_url": settings.SITE_URL + reverse("sessions_app:me"),
+            "organizer_message": organizer_message,
+        }
+        subject = custom_subject or render_to_string("sessions_app/email/promoted_subject.txt", context)
+        body = render_to_string("sessions_app/email/promoted_body.txt", context)
+    return build_message(subject=subject, text=body, to=[participant.email], language=language)
 
 
 # --- Personal calendar feeds -----------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 
+from conference.mail import SMTP_RETRY_POLICY
 from conference.models import Conference
 
 
@@ -20,16 +19,9 @@ def render_agenda_task(*, conference_id: int, language: str) -> None:
     agenda_file_refresh(conference, language)
 
 
-@shared_task(
-    name="sessions_app.send_promotion_email",
-    ignore_result=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_jitter=True,
-    max_retries=6,
-)
-def send_promotion_email_task(*, signup_id: int) -> None:
+@shared_task(bind=True, name="sessions_app.send_promotion_email", ignore_result=True, **SMTP_RETRY_POLICY)
+def send_promotion_email_task(self, *, signup_id: int) -> None:
     """Tell a participant promoted from the waiting list that they have a seat (sent at most once)."""
     from .services import signup_promotion_notify
 
-    signup_promotion_notify(signup_id)
+    signup_promotion_notify(signup_id, final_attempt=self.request.retries >= self.max_retries)

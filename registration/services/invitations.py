@@ -1,9 +1,11 @@
 """Writes for invitations: create, send (idempotent), resend, revoke, look up and accept.
 
-Tokens: only ``sha256(token)`` is stored. A fresh token is drawn by the sending task inside the
-transaction that records the send, so the e-mailed link and the stored hash always match and no raw
-token ever travels through the broker. Creating or resending first stores the hash of a token nobody
-knows (old links stop working at once); the link that works is the one in the latest e-mail.
+Tokens: only ``sha256(token)`` is stored. The sending task claims the send first: it draws a nonce,
+commits it with the hash of ``token = HMAC(SECRET_KEY, nonce)``, then sends; every retry of that send
+derives the same token, so a copy that a stalled SMTP server accepted before failing to answer keeps a
+working link. The nonce is emptied once the e-mail is sent, and no raw token travels through the broker.
+Creating or resending first stores the hash of a token nobody knows (old links stop working at once); the
+link that works is the one of the latest send (all its copies).
 
 Idempotent sending: every request to send bumps ``send_generation`` and queues (after commit) a task
 carrying that generation. The task locks the row, sends only while ``sent_generation`` is lower, and
@@ -17,28 +19,30 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.enums import LanguageCode
+from conference.mail import SEND_ERRORS, describe_error, is_permanent, is_transient
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
 
 from ..enums import InvitationStatus, ParticipantCategory, ParticipantStatus, RequestKind
-from ..models import Invitation, Participant
+from ..models import Invitation, InvitationSendAttempt, Participant
 from .participants import normalize_email, participant_create
 from conference.validators import single_line_problem
 
-SEND_ERRORS = (SMTPException, ConnectionError, OSError)
+logger = logging.getLogger(__name__)
 # An invitation in one of these states still blocks a second invitation to the same address.
 ACTIVE_STATUSES = (InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.FAILED)
 
@@ -238,18 +242,52 @@ def invitation_revoke(invitation: Invitation, *, actor) -> Invitation:
     return invitation
 
 
+def _token_for(nonce: str) -> str:
+    """The raw token of a send claim: an HMAC of its nonce under ``SECRET_KEY`` (the database alone cannot tell it)."""
+    return salted_hmac("accord.invitation.token", nonce, algorithm="sha256").hexdigest()
+
+
+_TERMINAL = (InvitationStatus.USED, InvitationStatus.REVOKED, InvitationStatus.EXPIRED)
+
+
+def _invitation_claim(invitation_id: int, generation: int) -> bool:
+    """Commit the token of the send that satisfies ``generation``, unless that send already has one.
+
+    The send satisfies the newest generation requested (``max(generation, send_generation)``); its nonce is
+    drawn the first time and kept by every retry. Returns False when there is nothing to send.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(of=("self",)).filter(pk=invitation_id).first()
+        if invitation is None or invitation.sent_generation >= generation or invitation.status in _TERMINAL:
+            return False
+        target = max(generation, invitation.send_generation)
+        if invitation.token_generation != target or not invitation.token_nonce:
+            invitation.token_nonce = secrets.token_urlsafe(32)
+            invitation.token_generation = target
+            invitation.token_hash = hash_token(_token_for(invitation.token_nonce))
+            invitation.save(update_fields=["token_nonce", "token_generation", "token_hash"])
+    return True
+
+
 def invitation_send(invitation_id: int, *, generation: int, final_attempt: bool = True) -> bool:
     """Send the invitation e-mail for ``generation`` unless that (or a later) generation was sent.
 
-    Holds the row lock from the check to the commit; draws the token, stores its hash, marks ``sent``,
-    sends, and commits. On an SMTP/network error nothing of the send is kept, the error is recorded in
-    ``last_error`` (status ``failed`` on the final attempt) and re-raised for the task's retry.
+    First commits the send's claim (its token, see ``_invitation_claim``): a retry after a fault carries the same
+    link, so a copy that the SMTP server accepted before failing to answer still works. Then holds the row lock
+    from the check to the commit; marks ``sent``, records the attempt, sends, and commits. On an SMTP/network
+    error nothing of the send is kept but the claim: the attempt and the error are recorded (``last_error``;
+    status ``failed`` on the final attempt) and the error re-raised for the task's retry. A fault no retry
+    cures (5xx, a message that cannot be built) marks the invitation ``failed`` at once, without retry.
     Returns True if an e-mail went out now.
     """
     from django.core.mail import get_connection
 
     from ..emails import invitation_email
 
+    if not _invitation_claim(invitation_id, generation):
+        return False
+    started_at = timezone.now()
+    target = generation
     # The SMTP connection is closed only after the commit: the QUIT round trip stays out of the window between
     # the server accepting the message and the commit, where a killed worker means a second e-mail later.
     connection = get_connection()
@@ -263,39 +301,64 @@ def invitation_send(invitation_id: int, *, generation: int, final_attempt: bool 
             )
             if invitation is None or invitation.sent_generation >= generation:
                 return False
-            if invitation.status in (InvitationStatus.USED, InvitationStatus.REVOKED, InvitationStatus.EXPIRED):
+            if invitation.status in _TERMINAL:
                 return False
             now = timezone.now()
             if invitation.expires_at <= now:
                 invitation.status = InvitationStatus.EXPIRED
                 invitation.save(update_fields=["status"])
                 return False
-            token = secrets.token_urlsafe(32)
-            invitation.token_hash = hash_token(token)
+            # A later generation queued meanwhile is satisfied by this e-mail too (it carries the newest link).
+            target = max(generation, invitation.send_generation)
+            if invitation.token_generation != target:
+                return False  # a resend came in after the claim: its own task sends the newer link
+            token = _token_for(invitation.token_nonce)
+            if hash_token(token) != invitation.token_hash:  # SECRET_KEY changed since the claim
+                token = secrets.token_urlsafe(32)
+                invitation.token_hash = hash_token(token)
+            invitation.token_nonce = ""
             invitation.status = InvitationStatus.SENT
             invitation.sent_at = now
             invitation.send_count += 1
             invitation.attempts += 1
             invitation.last_error = ""
-            # A later generation queued meanwhile is satisfied by this e-mail too (it carries the newest link).
-            invitation.sent_generation = max(generation, invitation.send_generation)
+            invitation.sent_generation = target
             invitation.save(
                 update_fields=[
-                    "token_hash", "status", "sent_at", "send_count", "attempts", "last_error", "sent_generation",
+                    "token_hash", "token_nonce", "status", "sent_at", "send_count", "attempts", "last_error",
+                    "sent_generation",
                 ]
             )
             message = invitation_email(invitation, token)
             message.connection = connection
             connection.open()  # opened here, so send() leaves it open
             message.send()
+            InvitationSendAttempt.objects.create(
+                invitation=invitation, generation=target, started_at=started_at, finished_at=timezone.now(),
+                outcome=InvitationSendAttempt.Outcome.SENT,
+            )
         return True
-    except SEND_ERRORS as exc:
-        updates = {"attempts": F("attempts") + 1, "last_error": f"{type(exc).__name__}: {exc}"[:2000]}
-        if final_attempt:
-            updates["status"] = InvitationStatus.FAILED
-        Invitation.objects.filter(pk=invitation_id, sent_generation__lt=generation).exclude(
-            status__in=(InvitationStatus.USED, InvitationStatus.REVOKED)
-        ).update(**updates)
+    except Exception as exc:
+        permanent = is_permanent(exc)
+        if not permanent and not is_transient(exc):
+            raise
+        failed = permanent or final_attempt
+        with transaction.atomic():
+            updated = Invitation.objects.filter(pk=invitation_id, sent_generation__lt=generation).exclude(
+                status__in=(InvitationStatus.USED, InvitationStatus.REVOKED)
+            )
+            updates = {"attempts": F("attempts") + 1, "last_error": describe_error(exc)}
+            if failed:
+                updates["status"] = InvitationStatus.FAILED
+            if updated.update(**updates):
+                InvitationSendAttempt.objects.create(
+                    invitation_id=invitation_id, generation=target, started_at=started_at,
+                    finished_at=timezone.now(), error=describe_error(exc),
+                    outcome=InvitationSendAttempt.Outcome.FAILED if failed else InvitationSendAttempt.Outcome.RETRYING,
+                )
+        if permanent:
+            logger.warning("invitation %s not sent: %s", invitation_id, describe_error(exc))
+            return False
         raise
     finally:
         try:

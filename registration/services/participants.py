@@ -18,10 +18,10 @@ Signatures are stable (other modules call them):
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from smtplib import SMTPException
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.mail import describe_error, is_permanent, is_transient
 from conference.models import Conference, Delegation
 from conference.prepared import save_fields_and_insert
 from conference.services import AccordError, audit_entry, audit_record
@@ -39,6 +40,8 @@ from conference.validators import single_line_problem
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Badge, Participant, ParticipantNotice
 from .badges import badge_prerender_queue
+
+logger = logging.getLogger(__name__)
 
 # Fields whose values never go into the audit log (only the fact that they changed).
 SENSITIVE_FIELDS = frozenset(
@@ -340,16 +343,13 @@ def participants_cancel(participants: Iterable[Participant], *, actor, reason: s
     return _bulk(participant_cancel, participants, actor=actor, reason=reason)
 
 
-SEND_ERRORS = (SMTPException, ConnectionError, OSError)
-
-
 def participant_notice_send(notice_id: int, *, final_attempt: bool = True) -> bool:
     """Send the decision e-mail ``notice_id`` once.
 
     The notice row is locked for the whole send and ``sent_at`` is written in the same transaction, so a
     duplicated or retried task sends nothing once a send has committed. Returns True if it sent now.
     On an SMTP/network error the attempt is recorded (``last_error``; ``failed_at`` on the final attempt)
-    and the error re-raised for the task's retry.
+    and the error re-raised for the task's retry; a permanent fault sets ``failed_at`` at once, no retry.
     """
     from ..emails import decision_email
 
@@ -370,10 +370,17 @@ def participant_notice_send(notice_id: int, *, final_attempt: bool = True) -> bo
             notice.save(update_fields=["sent_at", "attempts", "last_error", "failed_at"])
             decision_email(notice).send()
         return True
-    except SEND_ERRORS as exc:
+    except Exception as exc:
+        permanent = is_permanent(exc)
+        if not permanent and not is_transient(exc):
+            raise
+        # A fault no retry cures (a 5xx answer, a message that cannot be built) fails the notice at once.
         ParticipantNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            failed_at=timezone.now() if final_attempt else None,
+            attempts=F("attempts") + 1, last_error=describe_error(exc),
+            failed_at=timezone.now() if permanent or final_attempt else None,
         )
+        if permanent:
+            logger.warning("decision e-mail %s not sent: %s", notice_id, describe_error(exc))
+            return False
         raise
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from smtplib import SMTPException
 
 from celery import shared_task
 
+from conference.mail import SMTP_RETRY_POLICY
 from conference.services import AccordError
 
 from ..models import Participant
@@ -29,13 +29,7 @@ def issue_visa_letter_task(participant_id: int) -> bool:
     return True
 
 
-@shared_task(
-    name="registration.send_visa_letter",
-    autoretry_for=(SMTPException, ConnectionError),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=6,
-)
+@shared_task(name="registration.send_visa_letter", **SMTP_RETRY_POLICY)
 def send_visa_letter_task(*, participant_id: int) -> bool:
     """E-mail the stored visa letter of ``participant_id`` with the PDF attached."""
     return visa_letter_send(participant_id)

@@ -160,17 +160,22 @@ def test_invitation_send_smtp_failure_keeps_unsent_and_records_error(conference,
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.PENDING
     assert "connection unexpectedly closed" in invitation.last_error
-    assert invitation.sent_at is None and invitation.sent_generation == 0 and invitation.token_hash == old_hash
+    # The send's claim (its link) is kept: the server may have delivered a copy before failing.
+    claimed_hash = invitation.token_hash
+    assert invitation.sent_at is None and invitation.sent_generation == 0 and claimed_hash != old_hash
     with pytest.raises(smtplib.SMTPException):
         invitation_send(invitation.pk, generation=1, final_attempt=True)
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.FAILED and invitation.attempts == 2
-    # The server is back: a retry sends and clears the error.
+    assert invitation.token_hash == claimed_hash
+    # The server is back: a retry sends the same link and clears the error.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert invitation_send(invitation.pk, generation=1) is True
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.SENT and invitation.last_error == ""
     assert len(mailoutbox) == 1
+    assert hash_token(token_from(mailoutbox[0])) == claimed_hash == invitation.token_hash
+    assert list(invitation.send_attempts.values_list("outcome", flat=True)) == ["retrying", "failed", "sent"]
 
 
 def test_send_invitation_task_retries_with_backoff_then_fails(conference, delegation, settings,
