@@ -257,6 +257,9 @@ def invitations_check(conference: Conference, content: bytes, filename: str) -> 
             row.language = language
         if len(row.first_name) > NAME_MAX or len(row.last_name) > NAME_MAX:
             row.errors.append(_("name longer than %(max)d characters") % {"max": NAME_MAX})
+        problem = single_line_problem(Invitation, {"first_name": row.first_name, "last_name": row.last_name})
+        if problem:
+            row.errors.append(problem)
         report.rows.append(row)
 
     if not report.rows and not report.file_errors:
@@ -283,9 +286,6 @@ def invitations_check(conference: Conference, content: bytes, filename: str) -> 
 def invitations_import(
     conference: Conference, content: bytes, filename: str, *, inviter, dry_run: bool = True
 ) -> ImportReport:
-        problem = single_line_problem(Invitation, {"first_name": row.first_name, "last_name": row.last_name})
-        if problem:
-            row.errors.append(problem)
     """Check the file and, unless ``dry_run`` or any row is bad, create every invitation in one transaction.
 
     If creating any invitation fails (for example someone invited the same address meanwhile), the whole
