@@ -121,15 +121,41 @@ def _read_csv(content: bytes) -> list[list[str]]:
         ) from None
     if "\x00" in text:
         raise AccordError(_("The file contains NUL characters: it is not a text CSV file."))
-    sample = text[:4096]
+    # The sniffer only picks the delimiter (and whether spaces follow it); quoting is always RFC 4180's, read
+    # strictly, so a stray quote cannot silently swallow the following rows into one value.
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        sniffed = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter, skip_space = sniffed.delimiter, sniffed.skipinitialspace
     except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise AccordError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+        delimiter, skip_space = ",", False
+    reader = csv.reader(
+        io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, skipinitialspace=skip_space, strict=True
+    )
+    rows: list[list[str]] = []
+    while True:
+        # Each record must be one line of the file, so the row counted here is also the line in the file.
+        row_number = len(rows) + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            if reader.line_num > row_number:  # a quoted value ran past its line, to the end of the file
+                raise AccordError(
+                    _("Row %(row)d: a quotation mark is opened and never closed, so the rest of the file would "
+                      "be read as one value. Close or remove it, then import the file again; nothing was "
+                      "written.") % {"row": row_number}
+                ) from None
+            raise AccordError(
+                _("Row %(row)d cannot be read (%(error)s); nothing was written.")
+                % {"row": row_number, "error": exc}
+            ) from None
+        if reader.line_num != row_number or any("\n" in value or "\r" in value for value in values):
+            raise AccordError(
+                _("Row %(row)d: a value spans several lines (a quotation mark left open?). Each person must be "
+                  "on one line; nothing was written.") % {"row": row_number}
+            )
+        rows.append(values)
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:

@@ -172,3 +172,72 @@ def test_invite_command_creates_and_sends(conference, capsys, django_capture_on_
         call_command("invite", "x@example.org", "--delegation", "ZZZ", "--conference", "sharm2023")
     with pytest.raises(CommandError, match="already been invited"):
         call_command("invite", "new@example.org", "--delegation", "EGY", "--conference", "sharm2023")
+
+
+# Strict CSV (issue 20, item 5): a quote left open once swallowed the rest of the file into one first name ------------
+
+UNTERMINATED = HEADER + 'ana@example.org,"Ana,Quote,EGY,delegate,en\nbob@example.org,Bob,Bee,EGY,delegate,en\n' \
+    "cid@example.org,Cid,Cee,FRA,expert,fr\n"
+
+
+def test_invitations_check_unterminated_quote_refuses_file_naming_row(conference):
+    report = invitations_check(conference, csv_bytes(UNTERMINATED), "list.csv")
+    assert not report.is_valid
+    assert report.rows == []
+    assert report.file_errors == [
+        "Row 2: a quotation mark is opened and never closed, so the rest of the file would be read as one value. "
+        "Close or remove it, then import the file again; nothing was written."
+    ]
+
+
+def test_invitations_check_value_spanning_lines_refuses_file_naming_row(conference):
+    content = csv_bytes(HEADER + "ana@example.org,Ana,Haddad,EGY,delegate,en\n"
+                        'bob@example.org,"Bob\nBcc: x@example.org",Bee,EGY,delegate,en\n'
+                        "cid@example.org,Cid,Cee,FRA,expert,fr\n")
+    report = invitations_check(conference, content, "list.csv")
+    assert not report.is_valid
+    assert report.file_errors == [
+        "Row 3: a value spans several lines (a quotation mark left open?). Each person must be on one line; "
+        "nothing was written."
+    ]
+
+
+def test_invitations_check_stray_quote_after_closing_refused(conference):
+    content = csv_bytes(HEADER + 'ana@example.org,"Ana"x,Haddad,EGY,delegate,en\n')
+    report = invitations_check(conference, content, "list.csv")
+    assert report.file_errors == [
+        "Row 2 cannot be read (',' expected after '\"'); nothing was written."
+    ]
+
+
+def test_invitations_check_quoted_values_with_doubled_quotes_and_semicolons_still_read(conference):
+    content = csv_bytes("email;first_name;last_name;delegation\n"
+                        'a@example.org;"Amal ""Mimi""";"Saïd; al-Masri";EGY\n"b@example.org";Jean;Roux;FRA\n')
+    report = invitations_check(conference, content, "list.csv")
+    assert report.is_valid, report.as_text()
+    assert [(r.email, r.first_name, r.last_name) for r in report.rows] == [
+        ("a@example.org", 'Amal "Mimi"', "Saïd; al-Masri"), ("b@example.org", "Jean", "Roux")]
+
+
+def test_import_invitations_command_dry_run_unterminated_quote_exits_1(conference, tmp_path, capsys):
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(UNTERMINATED))
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_invitations", str(path), "--dry-run", "--conference", "sharm2023")
+    assert exit_info.value.code == 1
+    out = capsys.readouterr().out
+    assert "list.csv: Row 2: a quotation mark is opened and never closed" in out
+    assert "File refused: 0 bad rows, 1 file errors; nothing written." in out
+    assert Invitation.objects.count() == 0
+
+
+def test_admin_import_unterminated_quote_refused_with_row(conference, admin_client):
+    upload = io.BytesIO(csv_bytes(UNTERMINATED))
+    upload.name = "list.csv"
+    response = admin_client.post("/admin/registration/invitation/import/", {"conference": conference.pk,
+                                                                            "file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Row 2: a quotation mark is opened and never closed" in html
+    assert 'name="confirm"' not in html
+    assert Invitation.objects.count() == 0
