@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 #: The saved language is kept on the session for this long (seconds) before it is looked up again, so that a
 #: change made elsewhere (the admin, another device) still applies soon.
@@ -70,10 +73,42 @@ class PreferredLanguageMiddleware:
         return self.get_response(request)
 
 
-class StaffTwoFactorMiddleware:
-    """Outside DEBUG, organizers and on-site staff must have TOTP set up before using staff pages."""
+def session_passed_mfa(request, user) -> bool:
+    """Whether ``user`` passed a second factor (TOTP or a recovery code) in this session.
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+    allauth records each authentication step on the session: its MFA stage at login and its MFA re-authentication
+    both add a record with method ``"mfa"``. A password alone, or Django's ``login()`` (the test client's
+    ``force_login``), records none.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+
+
+def _wants_json(request) -> bool:
+    """A fetch caller of a JSON endpoint (the desk's scan API posts JSON), which cannot follow a redirect to a page."""
+    accept = request.headers.get("Accept", "")
+    return (
+        request.content_type == "application/json"
+        or accept.split(",", 1)[0].strip().startswith("application/json")
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+class StaffTwoFactorMiddleware:
+    """Outside DEBUG, organizers and on-site staff must have passed TOTP in this session before any staff page.
+
+    A staff member without TOTP is sent to set it up. One who has TOTP but whose session did not pass it (a
+    password alone, a session from before TOTP was set up) is sent to allauth's MFA re-authentication, and reaches
+    nothing else meanwhile, not even the account pages (where TOTP could be switched off with the password); JSON
+    callers get 403 with an error instead of a redirect.
+    """
+
+    OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
+    #: Where staff without TOTP may go (to set it up).
+    EXEMPT_PREFIXES = ("/accounts/", *OPEN_PREFIXES)
+    #: The pages a session that still owes its second factor may open, besides ``OPEN_PREFIXES``.
+    VERIFY_PATHS = ("mfa_reauthenticate", "account_logout")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,14 +116,27 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         if settings.ACCORD_REQUIRE_STAFF_MFA:
             user = getattr(request, "user", None)
-            if (
-                user is not None
-                and user.is_authenticated
-                and user.is_staff
-                and not request.path.startswith(self.EXEMPT_PREFIXES)
-            ):
-                from allauth.mfa.utils import is_mfa_enabled
-
-                if not is_mfa_enabled(user, ["totp"]):
-                    return redirect(reverse("mfa_activate_totp"))
+            if user is not None and user.is_authenticated and user.is_staff:
+                answer = self._two_factor_answer(request, user)
+                if answer is not None:
+                    return answer
         return self.get_response(request)
+
+    def _two_factor_answer(self, request, user):
+        from allauth.mfa.utils import is_mfa_enabled
+
+        if is_mfa_enabled(user, ["totp"]):
+            if session_passed_mfa(request, user):
+                return None
+            if request.path.startswith(self.OPEN_PREFIXES) or request.path in {
+                reverse(name) for name in self.VERIFY_PATHS
+            }:
+                return None
+            if _wants_json(request):
+                return JsonResponse({"error": _("Log in again.")}, status=403)
+            return redirect_to_login(request.get_full_path(), login_url=reverse("mfa_reauthenticate"))
+        if request.path.startswith(self.EXEMPT_PREFIXES):
+            return None
+        if _wants_json(request):
+            return JsonResponse({"error": _("Log in again.")}, status=403)
+        return redirect(reverse("mfa_activate_totp"))

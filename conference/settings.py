@@ -248,6 +248,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Login rate limits count by client address: REMOTE_ADDR, never a client-sent X-Forwarded-For, unless this many
+# proxies of ours append to that header (then the address the outermost of them saw counts, so rotating what a
+# client sends does not change it).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Accord] "
 ACCOUNT_ADAPTER = "conference.accounts.AccountAdapter"  # account e-mails: links on SITE_URL, sent by the worker
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+
+# Django's admin login form checks the password alone: staff sign in through allauth's login instead (rate limits,
+# the TOTP stage), and /admin/login/ only sends anonymous visitors there.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
