@@ -73,11 +73,41 @@ def test_compose_gives_every_production_variable_to_web_worker_and_beat(compose)
         assert environment["DJANGO_DEBUG"] == "0"
         # The secret comes from the environment or .env and is required, never a committed value.
         assert environment["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY}"
-        assert environment["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in environment["DATABASE_URL"]
-        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert environment["DATABASE_URL"] == "postgres://accord:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@db:5432/accord"
+        assert environment["CELERY_BROKER_URL"] == "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD}@redis:6379/0"
+        assert "CACHE_URL" not in environment  # the cache takes the broker's URL, password included
         assert {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"} <= set(environment)
         assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
         assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_secrets_have_no_default_and_refuse_to_start_without_them():
+    """Every use of a secret is ``${NAME:?message}``: compose stops with the message when it is unset or empty."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD"):
+        uses = re.findall(r"\$\{" + name + r"([^}]*)\}", text)
+        assert uses, name
+        assert set(uses) == {f":?set {name}"}, (name, uses)
+    assert ":-accord" not in text
+
+
+def test_compose_redis_requires_its_password(compose):
+    redis = compose["services"]["redis"]
+    assert redis["environment"]["REDIS_PASSWORD"] == "${REDIS_PASSWORD:?set REDIS_PASSWORD}"
+    assert "--requirepass \"$$REDIS_PASSWORD\"" in _command(redis)
+    # The healthcheck authenticates (redis-cli reads REDISCLI_AUTH) and fails on NOAUTH: only PONG passes.
+    assert redis["environment"]["REDISCLI_AUTH"] == "${REDIS_PASSWORD:?set REDIS_PASSWORD}"
+    assert _healthcheck(redis) == "CMD-SHELL redis-cli ping | grep -qx PONG"
+    assert compose["services"]["db"]["environment"]["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+
+
+def test_readme_says_compose_needs_both_passwords():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Docker compose"):]
+    section = section[: section.index("\n## ", 3)]
+    for line in ("export POSTGRES_PASSWORD=$(openssl rand -hex 32)", "export REDIS_PASSWORD=$(openssl rand -hex 32)"):
+        assert line in section
+    assert "refuses to start" in section
 
 
 def test_compose_production_variables_are_the_ones_settings_read():
