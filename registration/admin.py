@@ -455,6 +455,10 @@ class ImportUploadForm(forms.Form):
 IMPORT_CACHE_SECONDS = 3600
 
 
+class InvitationAddRefused(AccordError):
+    """The invitation service refused an add form that had passed its checks (a concurrent add won)."""
+
+
 class InvitationSendAttemptInline(admin.TabularInline):
     """Every try at e-mailing the invitation: a failed one may still have reached the invitee (same link)."""
 
@@ -533,9 +537,27 @@ class InvitationAdmin(admin.ModelAdmin):
                 inviter=request.user,
             )
         except AccordError as exc:
-            raise PermissionDenied(str(exc)) from exc
+            # The form's checks passed, then the service refused: another organizer's invitation for the same
+            # address committed in between (the database keeps one active invitation per address).
+            raise InvitationAddRefused(str(exc)) from exc
         obj.pk = created.pk
         obj._state.adding, obj._state.db = False, created._state.db
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The add form; when the service refuses after the form's checks, the form again with the reason.
+
+        The refused attempt is rolled back whole (the admin's transaction). Validating the same data again
+        now sees the invitation that won, and the form shows why (an invitation for this address exists).
+        """
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except InvitationAddRefused:
+            pass
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except InvitationAddRefused as refused:  # the winner was withdrawn and another came in meanwhile
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _bulk(self, request, queryset, service, done_message):
         done = 0
