@@ -220,8 +220,8 @@ class Invitation(models.Model):
     # The claim of a send: the link's token is an HMAC (SECRET_KEY) of this nonce, drawn once per send generation
     # and committed before the SMTP exchange, so every retry of that send carries the same link (a copy that a
     # stalled server did deliver still works). Emptied once the e-mail is sent.
-    token_nonce = models.CharField(max_length=64, blank=True, editable=False)
-    token_generation = models.PositiveIntegerField(default=0, editable=False)
+    token_nonce = models.CharField(_("link nonce"), max_length=64, blank=True, editable=False)
+    token_generation = models.PositiveIntegerField(_("send request of the link"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

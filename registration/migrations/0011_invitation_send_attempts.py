@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='invitation',
             name='token_generation',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='send request of the link'),
         ),
         migrations.AddField(
             model_name='invitation',
             name='token_nonce',
-            field=models.CharField(blank=True, editable=False, max_length=64),
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='link nonce'),
         ),
         migrations.CreateModel(
             name='InvitationSendAttempt',
