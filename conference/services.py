@@ -9,14 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from .models import AuditLog, Conference
-from .prepared import insert
 
 
 class AccordError(Exception):
     """The one domain error type: views turn it into a form error or a message."""
 
 
-def audit_entry(
+def audit_record(
     *,
     actor,
     action: str,
@@ -24,8 +23,7 @@ def audit_entry(
     conference: Conference | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """An entry for the audit log, not saved yet (for a service that writes it with its change in one statement:
-    ``conference.prepared.save_fields_and_insert``)."""
+    """Append an entry to the audit log (who, when, what changed)."""
     entry = AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -36,13 +34,7 @@ def audit_entry(
         entry.content_type = ContentType.objects.get_for_model(target)
         entry.object_id = str(target.pk)
         entry.object_repr = str(target)[:300]
-    return entry
-
-
-def audit_record(**details: Any) -> AuditLog:
-    """Append an entry to the audit log (who, when, what changed): the keyword arguments of :func:`audit_entry`."""
-    entry = audit_entry(**details)
-    insert(entry)  # entry.save() without compiling the INSERT again: every service writes here
+    entry.save()
     return entry
 
 

@@ -137,13 +137,15 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
-    # The hot statements of conference.prepared (the participant's own row, the desk's scan, their writes) are
-    # prepared on the server once per connection, so that PostgreSQL stops parsing and planning them on every
-    # request; Django's other queries are never prepared (they bind their values on the client). Off
-    # (DB_PREPARED_STATEMENTS=0) behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+    # Django's server_side_binding: psycopg sends the values apart from the statement, and (prepare_threshold,
+    # psycopg's own default of 5, which Django turns off unless OPTIONS sets it) prepares a statement the 5th time
+    # a connection runs it, so PostgreSQL stops parsing and planning the hot queries on every request. Off
+    # (DB_SERVER_SIDE_BINDING=0) behind a pooler that cannot keep prepared statements (PgBouncer in transaction
     # mode before 1.21).
-    if env_bool("DB_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        server_side_binding = env_bool("DB_SERVER_SIDE_BINDING", True)
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = server_side_binding
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5 if server_side_binding else None
 else:
     DATABASES = {
         "default": {

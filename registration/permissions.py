@@ -6,15 +6,12 @@ delegation's object exists.
 
 from __future__ import annotations
 
-import functools
-
 from django.db.models import QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from conference.models import Conference, Delegation
-from conference.prepared import Part, PreparedRead
 
 from .enums import ParticipantStatus
 from .models import Participant
@@ -85,21 +82,6 @@ def verified_emails(user) -> list[str]:
     return [email.lower() for email in emails]
 
 
-@functools.cache
-def _linked_participation() -> PreparedRead:
-    """The participation linked to an account, with its delegation (every field of both)."""
-
-    def every_field(model) -> tuple[str, ...]:
-        return tuple(field.attname for field in model._meta.concrete_fields)
-
-    return PreparedRead(
-        lambda conference_id, user_id: Participant.objects.filter(conference_id=conference_id, user_id=user_id)
-        .order_by("pk"),
-        samples=(-918_273_645, -918_273_646),
-        parts=(Part("", Participant, every_field(Participant)), Part("delegation", Delegation, every_field(Delegation))),
-    )
-
-
 def get_own_participant(user, conference: Conference | None) -> Participant | None:
     """The user's participation in ``conference``: linked to the account, or under one of its verified e-mails.
 
@@ -109,12 +91,10 @@ def get_own_participant(user, conference: Conference | None) -> Participant | No
         return None
     from allauth.account.models import EmailAddress
 
-    # The participation linked to the account first: one statement compiled once, the common case.
-    found = _linked_participation().first(conference.pk, user.pk)
-    participant = None
-    if found is not None:
-        participant = found[""]
-        participant.delegation = found["delegation"]
+    # The participation linked to the account first: the common case, one query.
+    participant = (
+        Participant.objects.select_related("delegation").filter(conference=conference, user=user).order_by("pk").first()
+    )
     if participant is None:
         # The verified addresses are a subquery (matched lower-cased, as the unique index stores them).
         verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lowered=Lower("email")).values(

@@ -9,7 +9,6 @@ moment produce exactly one check-in.
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
-from conference.prepared import Part, PreparedRead, insert, own_statement, save_fields_and_insert
 
 from ..enums import CheckInResult, ParticipantStatus
 from ..models import Badge, CheckIn, Participant, RevokedBadgeToken
@@ -117,92 +115,21 @@ def _revoked_token(conference: Conference, token: str) -> tuple[str | None, Part
     return CheckInResult.REVOKED, participant
 
 
-def resolve_code(conference: Conference, code: str) -> tuple[str | None, Participant | None]:
-    """Verify the signature and find the badge: ``(refusal result or None, participant)``."""
+def resolve_code(conference: Conference, code: str, *, lock: bool = False) -> tuple[str | None, Participant | None]:
+    """Verify the signature and find the badge: ``(refusal result or None, participant)``, with the holder's
+    conference and delegation, in one query. ``lock``: the holder's row is locked until the caller's transaction
+    ends. The staff who checked them in is read when an answer names them: a locked read that waited for another
+    desk gets the holder's row as that desk left it, but the rows it joins as they were before."""
     token = token_from_code(code)
     if token is None:
         return CheckInResult.INVALID, None
-    badge = Badge.objects.select_related("participant__conference").filter(token=token).first()
+    badges = Badge.objects.select_related("participant__conference", "participant__delegation").filter(token=token)
+    if lock:
+        badges = badges.select_for_update(of=("participant",))
+    badge = badges.first()
     if badge is None:
         return _revoked_token(conference, token)
     return _judge(badge, conference)
-
-
-@functools.cache
-def _scan_read(lock: bool) -> PreparedRead:
-    """What a desk scan reads, in one statement compiled once (the desk's hot path): the badge, its holder's
-    name, status and check-in, the staff who checked them in, their delegation; ``lock``: the holder's row is
-    locked (inside a transaction)."""
-    from django.contrib.auth import get_user_model
-
-    from conference.models import Delegation
-
-    def build(token):
-        queryset = Participant.objects.filter(badge__token=token).order_by()
-        return queryset.select_for_update(of=("self",)) if lock else queryset
-
-    return PreparedRead(
-        build,
-        samples=("accord-prepared-sample-token",),
-        parts=(
-            Part("badge", Badge, ("id", "participant_id", "token", "revoked_at")),
-            Part("", Participant, (
-                "id", "conference_id", "status", "first_name", "last_name", "email", "badge_name", "badge_name_ar",
-                "category", "organization", "delegation_id", "checked_in_at", "checked_in_by_id", "updated_at",
-            )),
-            Part("checked_in_by", get_user_model(), ("id", "username", "first_name", "last_name", "email")),
-            Part("delegation", Delegation, (
-                "id", "conference_id", "code", "kind", "country", "organization", "organization_fr", "organization_ar",
-            )),
-        ),
-    )
-
-
-def _resolve(conference: Conference, code: str, *, lock: bool) -> tuple[str | None, Participant | None]:
-    """:func:`resolve_code` in one statement, with what the answer shows (the staff who checked them in, their
-    delegation); ``lock``: the badge holder's participant row is locked too (inside a transaction)."""
-    token = token_from_code(code)
-    if token is None:
-        return CheckInResult.INVALID, None
-    found = _scan_read(lock).first(token)
-    if found is None:
-        return _revoked_token(conference, token)
-    badge, participant = found["badge"], found[""]
-    participant.checked_in_by = found["checked_in_by"]
-    participant.delegation = found["delegation"]
-    if participant.conference_id == conference.pk:
-        participant.conference = conference  # the answer's texts read it: no query
-    badge.participant = participant
-    return _judge(badge, conference)
-
-
-def _scan(conference, participant, client_id, result, when, staff, device) -> CheckIn:
-    """An unsaved scan row (a participant of another conference is not linked to it)."""
-    return CheckIn(
-        conference=conference, participant=participant if participant and participant.conference_id == conference.pk
-        else None, client_id=client_id, result=result, scanned_at=when, scanned_by=staff, device=device[:60],
-    )
-
-
-def _record_scan(conference, participant, client_id, result, when, staff, device) -> None:
-    """A scan row (one INSERT; a known client id raises ``IntegrityError``)."""
-    with own_statement():
-        insert(_scan(conference, participant, client_id, result, when, staff, device))
-
-
-def _record_first_checkin(conference, participant, client_id, when, staff, device) -> bool:
-    """Check ``participant`` in with the scan row in one statement: False (nothing written) when they were
-    checked in or stopped being approved since they were read."""
-    before = participant.checked_in_at, participant.checked_in_by, participant.updated_at
-    participant.checked_in_at, participant.checked_in_by = when, staff
-    done = save_fields_and_insert(
-        participant, ["checked_in_at", "checked_in_by", "updated_at"],
-        _scan(conference, participant, client_id, CheckInResult.OK, when, staff, device),
-        only_if={"checked_in_at": None, "status": ParticipantStatus.APPROVED},
-    )
-    if not done:
-        participant.checked_in_at, participant.checked_in_by, participant.updated_at = before
-    return done
 
 
 def _recorded_scan(client_id: str) -> CheckIn | None:
@@ -224,26 +151,6 @@ def _replay(existing: CheckIn, conference: Conference) -> ScanOutcome:
     )
 
 
-def _decide_locked(conference, code, client_id, when, staff, device) -> tuple[str, Participant | None]:
-    """The careful way, for a holder whose record changed between the read and the write (another desk checked
-    them in at the same moment): read again with their row locked, decide, write, in one transaction."""
-    with transaction.atomic():
-        result, participant = _resolve(conference, code, lock=True)
-        if result is None:
-            if participant.checked_in_at is not None:
-                result = CheckInResult.ALREADY
-            else:
-                result = CheckInResult.OK
-                participant.checked_in_at, participant.checked_in_by = when, staff
-                participant.updated_at = timezone.now()
-                # The row is locked above; a plain UPDATE (no save signals: nothing listens for a check-in).
-                Participant.objects.filter(pk=participant.pk).update(
-                    checked_in_at=when, checked_in_by=staff, updated_at=participant.updated_at
-                )
-        _record_scan(conference, participant, client_id, result, when, staff, device)
-    return result, participant
-
-
 def checkin_scan(
     conference: Conference,
     *,
@@ -259,39 +166,34 @@ def checkin_scan(
     ``invalid``, ``revoked``, ``not_approved``, ``other_conference``. A resend with a known ``client_id`` returns
     the first result unchanged. Raises ``ValueError`` for a missing or oversized ``client_id``.
 
-    The common case costs two statements and no explicit transaction: the read, then one write (the first
-    check-in and its scan row together, guarded by ``checked_in_at IS NULL``; or the scan row alone). When the
-    guarded write finds the holder checked in meanwhile, the scan is decided again with the row locked.
+    One transaction: the badge holder's row is read locked (a second desk scanning the same badge waits, then
+    answers ``already``), the first check-in is saved, the scan row is inserted.
     """
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
         raise ValueError("client_id must be 1 to 64 characters")
     when = _clock(scanned_at)
     staff = actor if getattr(actor, "pk", None) else None
-    participant = None
-    # A resend (known client id) is found by the unique client id at the insert, which then writes nothing
-    # and the first answer is replayed: the common first send needs no look-up beforehand.
+    # A resend (known client id) is found by the unique client id at the insert, which rolls the scan back, and
+    # the first answer is replayed: the common first send needs no look-up beforehand.
     try:
-        result, participant = _resolve(conference, code, lock=False)
-        if result is None and participant.checked_in_at is None:
-            if _record_first_checkin(conference, participant, client_id, when, staff, device):
+        with transaction.atomic():
+            result, participant = resolve_code(conference, code, lock=True)
+            if result is None and participant.checked_in_at is None:
                 result = CheckInResult.OK
-            else:
-                result, participant = _decide_locked(conference, code, client_id, when, staff, device)
-        else:
+                participant.checked_in_at, participant.checked_in_by = when, staff
+                participant.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
             result = result or CheckInResult.ALREADY
-            _record_scan(conference, participant, client_id, result, when, staff, device)
+            CheckIn.objects.create(
+                conference=conference,
+                participant=participant if participant and participant.conference_id == conference.pk else None,
+                client_id=client_id, result=result, scanned_at=when, scanned_by=staff, device=device[:60],
+            )
     except IntegrityError:
-        # The same client id sent again (or twice at once), or (a race the guard did not see) a second "ok":
-        # answer as recorded.
         existing = _recorded_scan(client_id)
-        if existing is not None:
-            return _replay(existing, conference)
-        if participant is None:
+        if existing is None:
             raise
-        participant = Participant.objects.select_related("checked_in_by").get(pk=participant.pk)
-        result = CheckInResult.ALREADY
-        _record_scan(conference, participant, client_id, result, when, staff, device)
+        return _replay(existing, conference)
     return ScanOutcome(
         result=result, message=_message(result, participant, conference), participant=participant,
         checked_in_at=participant.checked_in_at if participant else None,

@@ -33,8 +33,7 @@ from django.utils.translation import gettext as _
 
 from conference.mail import describe_error, is_permanent, is_transient
 from conference.models import Conference, Delegation
-from conference.prepared import save_fields_and_insert
-from conference.services import AccordError, audit_entry, audit_record
+from conference.services import AccordError, audit_record
 from conference.validators import single_line_problem
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
@@ -193,13 +192,13 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
     if not changes:
         return participant
     update_fields = [Participant._meta.get_field(name).name for name in changes] + ["updated_at"]
-    entry = audit_entry(
-        actor=actor, action="participant.update", target=participant, conference=participant.conference,
-        changes=changes,
-    )
     try:
-        # The change and its audit entry, both or neither, in one statement (no compiling, no transaction block).
-        save_fields_and_insert(participant, update_fields, entry)
+        with transaction.atomic():  # the change and its audit entry, both or neither
+            participant.save(update_fields=update_fields)
+            audit_record(
+                actor=actor, action="participant.update", target=participant, conference=participant.conference,
+                changes=changes,
+            )
     except IntegrityError as exc:
         if "email" in changes:
             raise _duplicate_error(fields["email"]) from exc
