@@ -29,8 +29,8 @@ def bench_env() -> dict[str, str]:
     env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     env.setdefault("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
     env.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
-    # The shared read caches (conference.caching) of this run only: the bench database may have been emptied or
-    # recreated without the signals that drop them, since an earlier run filled them.
+    # The cache entries of this run only (the programme fingerprint and fragments): the bench database may have been
+    # emptied or recreated without the signals that drop them, since an earlier run filled them.
     env.setdefault("CACHE_KEY_PREFIX", RUN_CACHE_PREFIX)
     return env
 

@@ -3,21 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import caching
 from .models import Conference, EmailText, localized
 
 
 def current_conference() -> Conference | None:
     """The conference the public pages show: ACCORD_DEFAULT_CONFERENCE, else the first one.
 
-    Kept in the shared cache and for a moment in this process (``conference.caching``: dropped when a conference
-    is saved); one query when it is not there (its partners are not prefetched: only the home page shows them,
-    with one query of its own).
+    Read from the database on each call (one query on the unique slug), so a saved conference shows at once
+    everywhere; its partners are not prefetched: only the home page shows them, with one query of its own.
     """
-    return caching.cached(caching.conference_key("current"), _current_conference, local=True)
-
-
-def _current_conference() -> Conference | None:
     conference = Conference.objects.filter(slug=settings.ACCORD_DEFAULT_CONFERENCE).first()
     if conference is None:
         conference = Conference.objects.first()

@@ -162,7 +162,7 @@ CACHE_URL = env("CACHE_URL", CELERY_BROKER_URL if (CELERY_BROKER_URL or "").star
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "conference.cache_backend.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "accord"),
             "TIMEOUT": 3600,
@@ -227,10 +227,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Accord <no-reply@accord.example.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts (django-allauth) --------------------------------------------------------------------
-# Django's and allauth's backends, reading the logged-in user's row from the shared cache (conference/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "conference.auth_backends.ModelBackend",
-    "conference.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import translation
 
-from conference import caching
 from conference.enums import LanguageCode
 from conference.models import Conference
 from registration.enums import ParticipantStatus
@@ -212,13 +212,31 @@ def programme_fingerprint(conference: Conference, language: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+#: Upper bound on how stale a cached fingerprint can be after a write that sends no signal (``QuerySet.update``).
+FINGERPRINT_CACHE_SECONDS = 60
+
+
+def programme_fingerprint_key(conference_id: int, language: str) -> str:
+    return f"accord:programme-fingerprint:{conference_id}:{language}"
+
+
+def programme_fingerprint_keys(conference_id: int) -> list[str]:
+    """The shared cache's keys of a conference's fingerprints, one a language."""
+    return [programme_fingerprint_key(conference_id, code) for code, _name in settings.LANGUAGES]
+
+
 def cached_programme_fingerprint(conference: Conference, language: str) -> str:
     """:func:`programme_fingerprint` for the pages, from the shared cache: no query while nothing changed.
 
     Saves and deletes of sessions, rooms, roles, their people, delegations and the conference drop it at once
-    (``conference.caching``); a bulk update without signals shows within ``caching.CACHE_SECONDS``.
+    (``sessions_app.receivers``); a bulk update without signals shows within ``FINGERPRINT_CACHE_SECONDS``.
     """
-    return caching.cached(caching.fingerprint_key(conference.pk, language), lambda: programme_fingerprint(conference, language))
+    key = programme_fingerprint_key(conference.pk, language)
+    fingerprint = cache.get(key)
+    if fingerprint is None:
+        fingerprint = programme_fingerprint(conference, language)
+        cache.set(key, fingerprint, FINGERPRINT_CACHE_SECONDS)
+    return fingerprint
 
 
 @dataclass
@@ -288,14 +306,7 @@ def session_card(session: Session, language: str) -> SessionCard:
 
 
 def programme_conference() -> Conference | None:
-    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one.
-
-    Kept in the shared cache (``conference.caching``); one query when it is not there.
-    """
-    return caching.cached(caching.conference_key("programme"), _programme_conference)
-
-
-def _programme_conference() -> Conference | None:
+    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one (one query)."""
     return (
         Conference.objects.annotate(
             is_default=Case(When(slug=settings.ACCORD_DEFAULT_CONFERENCE, then=Value(1)), default=Value(0))

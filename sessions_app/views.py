@@ -6,15 +6,12 @@ import datetime
 import hashlib
 from itertools import groupby
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -116,42 +113,16 @@ def _day_cache_parts(request: HttpRequest) -> tuple | None:
     return (*values, bool(request.GET), request.user.is_authenticated)
 
 
-#: Stands for the visitor's CSRF token in a whole page kept in the cache; replaced on every answer.
-CSRF_PLACEHOLDER = "accord-csrf-token-placeholder-5d1c"
-
-
-def _whole_page_cacheable(request: HttpRequest) -> bool:
-    """The plain day page (no filters) for an anonymous visitor with no message waiting: nothing on it is theirs
-    but the CSRF token of the language switcher, so the whole page can be kept and the token put in."""
-    if request.GET or request.user.is_authenticated:
-        return False
-    if CookieStorage.cookie_name in request.COOKIES:
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get("_messages"):
-        return False
-    return True
-
-
-def _with_csrf_token(request: HttpRequest, page: str) -> HttpResponse:
-    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
-
-
 @require_GET
 def programme_day(request: HttpRequest, day: str) -> HttpResponse:
     conference = _conference_or_404()
     the_day = _parse_day(conference, day)
     language = _language()
     parts = _day_cache_parts(request)
-    page_key = None
     if parts is None:
         content = _day_content(request, conference, the_day, language)
     else:
         fingerprint = selectors.cached_programme_fingerprint(conference, language)
-        if _whole_page_cacheable(request):
-            page_key = _programme_cache_key("day-page", conference, language, fingerprint, the_day.isoformat())
-            page = cache.get(page_key)
-            if page is not None:
-                return _with_csrf_token(request, page)
         key = _programme_cache_key("day", conference, language, fingerprint, the_day.isoformat(), parts)
         content = cache.get(key)
         if content is None:
@@ -159,11 +130,7 @@ def programme_day(request: HttpRequest, day: str) -> HttpResponse:
             cache.set(key, content, PROGRAMME_CACHE_SECONDS)
     # The fragment is our own template's autoescaped output (cached), not user input.
     context = {"conference": conference, "day": the_day, "content": mark_safe(content)}  # nosec B308 B703
-    if page_key is None:
-        return render(request, "sessions_app/day.html", context)
-    page = render_to_string("sessions_app/day.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
-    cache.set(page_key, page, PROGRAMME_CACHE_SECONDS)
-    return _with_csrf_token(request, page)
+    return render(request, "sessions_app/day.html", context)
 
 
 @require_GET

@@ -15,7 +15,6 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.helpers import warm_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,6 @@ def staff_client(client):
 
 
 def _count_queries(client, url):
-    warm_caches(client)  # the user and the conference come from the cache after the first request
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -4,7 +4,6 @@ from django.test.utils import CaptureQueriesContext
 
 from conference.models import Partner
 from tests.factories import ConferenceFactory
-from tests.helpers import warm_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,6 @@ def test_home_without_conference(client):
 
 
 def test_home_queries_constant_with_one_and_many_partners(client, sharm):
-    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     for i in range(10):

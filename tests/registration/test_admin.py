@@ -20,7 +20,6 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.helpers import warm_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,6 @@ def many_participants(delegation, count: int, prefix="bulk", **extra):
 
 
 def count_queries(client, url) -> int:
-    warm_caches(client)  # the user and the conference come from the cache after the first request
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         assert response.status_code == 200
@@ -258,7 +256,6 @@ def test_participant_export_csv_neutralises_formulas_and_constant_queries(admin_
 
     def export(fmt):
         ids = list(Participant.objects.values_list("pk", flat=True))
-        warm_caches(admin_client)
         with CaptureQueriesContext(connection) as queries:
             response = admin_client.post(CHANGELIST, {"action": f"export_{fmt}", "_selected_action": ids})
         assert response.status_code == 200

@@ -15,7 +15,6 @@ from tests.factories import (
     SessionFactory,
     SessionRoleFactory,
 )
-from tests.helpers import warm_caches
 
 from .conftest import cairo
 
@@ -62,7 +61,6 @@ def test_public_feed_query_count_constant(client, conference, room):
             SessionRoleFactory(session=session)
 
     add(3, 10)
-    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         assert len(_events(client.get(url))) == 3
     add(30, 11)

@@ -14,7 +14,6 @@ from tests.factories import (
     SessionRoleFactory,
     StaffFactory,
 )
-from tests.helpers import warm_caches
 
 from .conftest import cairo
 
@@ -185,7 +184,6 @@ def test_admin_changelist_shows_cairo_times_with_constant_queries(client, confer
 
     client.force_login(StaffFactory())
     make_session(title="First", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
-    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         response = client.get(reverse("admin:sessions_app_session_changelist"))
     assert ">09:00<" in response.content.decode()
@@ -204,7 +202,6 @@ def test_day_grid_staff_only_and_constant_queries(client, conference, room, make
     assert client.get(url).status_code == 302  # to the admin login
     make_session(title="Opening", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
     client.force_login(StaffFactory())
-    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         response = client.get(url)
     body = response.content.decode()

@@ -13,7 +13,6 @@ from tests.factories import (
     SessionRoleFactory,
     UserFactory,
 )
-from tests.helpers import warm_caches
 
 from .conftest import cairo
 
@@ -94,7 +93,6 @@ def test_day_page_outside_conference_or_malformed_is_404(client, conference):
 def test_day_page_query_count_constant(client, conference, room):
     url = reverse("sessions_app:day", args=["2023-07-10"])
     _build_day(conference, room, 3)
-    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         assert "Talk 2" in client.get(url).content.decode()
     _build_day(conference, room, 40, day=10)
@@ -223,7 +221,6 @@ def test_my_agenda_query_count_constant(client, conference, room):
         session.signup_required = True
         session.save()
         services.signup_create(session, participant=participant)
-    warm_caches(client)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("sessions_app:me"))
     for session in sessions[2:]:
