@@ -36,11 +36,11 @@ from conference.enums import LanguageCode
 from conference.mail import SEND_ERRORS, describe_error, is_permanent, is_transient
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
+from conference.validators import single_line_problem
 
 from ..enums import InvitationStatus, ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Invitation, InvitationSendAttempt, Participant
 from .participants import normalize_email, participant_create
-from conference.validators import single_line_problem
 
 logger = logging.getLogger(__name__)
 # An invitation in one of these states still blocks a second invitation to the same address.
@@ -153,13 +153,13 @@ def invitation_create(
         raise AccordError(_("Unknown language: %(language)s") % {"language": language})
     if as_focal_point and delegation is None:
         raise AccordError(_("A focal point must be invited for a delegation."))
+    problem = single_line_problem(Invitation, {"first_name": first_name, "last_name": last_name})
+    if problem:
+        raise AccordError(problem)
     with transaction.atomic():
         # Active invitations past their expiry stop being active, so that the database's one-active-invitation
         # constraint lets a new one in.
         Invitation.objects.filter(
-    problem = single_line_problem(Invitation, {"first_name": first_name, "last_name": last_name})
-    if problem:
-        raise AccordError(problem)
             conference=conference, email__iexact=email, status__in=ACTIVE_STATUSES, expires_at__lte=timezone.now()
         ).update(status=InvitationStatus.EXPIRED)
         invitation_check_available(conference, email)

@@ -125,11 +125,11 @@ def participant_create(
     bad = sorted(set(fields) & PROTECTED_FIELDS)
     if bad:
         raise AccordError(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(bad)})
-    participant = Participant(
-        conference=conference,
     problem = single_line_problem(Participant, fields)
     if problem:
         raise AccordError(problem)
+    participant = Participant(
+        conference=conference,
         delegation=delegation,
         email=email,
         category=category,
@@ -180,11 +180,11 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
             raise AccordError(_("The delegation belongs to another conference."))
     if "category" in fields and fields["category"] not in ParticipantCategory.values:
         raise AccordError(_("Unknown category: %(category)s") % {"category": fields["category"]})
-    changes: dict[str, Any] = {}
-    for name, value in fields.items():
     problem = single_line_problem(Participant, fields)
     if problem:
         raise AccordError(problem)
+    changes: dict[str, Any] = {}
+    for name, value in fields.items():
         old = getattr(participant, name)
         if old != value:
             changes[name] = {"old": _audit_value(name, old), "new": _audit_value(name, value)}
