@@ -173,7 +173,7 @@
       var active = table.querySelectorAll("tr.batch[data-status=queued], tr.batch[data-status=running]");
       if (!active.length) { return; }
       Array.prototype.forEach.call(active, function (tr) {
-        fetch(tr.dataset.statusUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+        fetch(tr.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) { return r.json(); }).then(function (data) {
           tr.dataset.status = data.status;
           var progress = tr.querySelector("progress");
           progress.max = data.total;
@@ -215,7 +215,7 @@
       });
     }
     function refresh() {
-      fetch(root.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      fetch(root.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) { return r.json(); }).then(function (data) {
         root.querySelector("[data-field=checked_in]").textContent = data.checked_in;
         root.querySelector("[data-field=approved]").textContent = data.approved;
         fill(root.querySelector("[data-rows=delegations]"), data.delegations);
