@@ -56,7 +56,7 @@ check-deploy: $(BASE_STAMP)
 	  ALLOWED_HOSTS=accord.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(DEV_STAMP) syslibs
-	@for script in $(filter-out bench/common.py bench/httpclient.py,$(wildcard bench/*.py)); do echo "== $$script"; DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} $(PY) $$script || exit 1; done
+	@for script in $(filter-out bench/common.py bench/locustfile.py,$(wildcard bench/*.py)); do echo "== $$script"; DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} $(PY) $$script || exit 1; done
 
 messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages -l fr -l ar --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'static/vendor/*'

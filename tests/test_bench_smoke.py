@@ -37,18 +37,26 @@ def run_bench(script: str, timeout: float, *args: str) -> str:
 
 def test_bench_load_quick_prints_figures_against_targets():
     out = run_bench("load.py", 180, "--repeat", "2")
-    for figure in ("registration p95", "registration errors", "agenda requests/s", "check-in scans/s",
-                   "check-in answered/s", "check-in p50 / p95 at"):
+    for figure in ("registration p95", "registration errors", "rush p95", "rush POST step p95", "rush errors",
+                   "agenda requests/s", "check-in answered/s", "check-in p50 / p95 at", "check-in door scans p95",
+                   "check-in errors", "check-in server CPU/request"):
         assert figure in out, out
-    assert "errors 0" in out.split("registration step 3 POST (closed loop):")[1].split("\n")[0], out
+    # Each phase's client is locust in a process of its own; every registration submit is the redirect to step 4.
+    registration = out.split("registration step 3 POST (5 users, pause 0.2 s):")[1].split("\n")
+    assert "errors 0" in registration[0] and "'saved'" in registration[0], out
     # Quick mode: one worker holding the 5 users' kept-alive connections, read from /proc in mid-phase.
-    registration = out.split("registration step 3 POST (closed loop):")[1].split("\n")[1]
-    assert registration.rstrip().endswith("client connections by worker 5"), out
+    assert registration[1].rstrip().endswith("client connections by worker 5"), out
+    # The rush walks the three pages; desks and the door scanner both answered.
+    rush = out.split("registration rush (10 users, pauses 0.1-0.3 s):")[1].split("\n")
+    assert all(page in rush[1] for page in ("GET step", "POST step", "GET status")), out
+    checkin = out.split("check-in scans (4 desks + 1 doors, 20/s offered):")[1].split("\n")[0]
+    assert "'desk ok'" in checkin and "'door ok'" in checkin, out
     # --repeat 2: both runs' figures side by side, and how many runs met each target.
     summary = out.split("2 runs: each figure run by run, and how many runs met its target")[1]
-    assert out.count("registration step 3 POST (closed loop):") == 2, out
-    line = next(line for line in summary.splitlines() if line.startswith("registration errors (closed loop)"))
-    assert line.endswith("met in 2 of 2: 0, 0"), out
+    assert out.count("registration step 3 POST (5 users, pause 0.2 s):") == 2, out
+    for name in ("registration errors", "rush errors", "check-in errors"):
+        line = next(line for line in summary.splitlines() if line.startswith(name))
+        assert line.endswith("met in 2 of 2: 0, 0"), out
 
 
 def test_bench_invitations_quick_delivers_each_once():
