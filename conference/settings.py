@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "conference",
     "registration",
     "sessions_app",
+    "onsite",
 ]
 
 MIDDLEWARE = [

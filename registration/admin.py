@@ -30,14 +30,9 @@ from conference.models import AuditLog, Conference
 from conference.services import AccordError, audit_record
 
 from . import exports
-from .admin_badges import render_badges_for_selected
 from .admin_letters import issue_visa_letters
 from .imports import MAX_BYTES, invitations_check, invitations_import
 from .models import (
-    Badge,
-    BadgeBatch,
-    BadgePrint,
-    CheckIn,
     Invitation,
     InvitationSendAttempt,
     Participant,
@@ -124,8 +119,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ["delegation"]
     readonly_fields = PARTICIPANT_READONLY
     actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected",
-               "invite_selected_as_focal_points", "export_csv", "export_xlsx", render_badges_for_selected,
-               issue_visa_letters]
+               "invite_selected_as_focal_points", "export_csv", "export_xlsx", issue_visa_letters]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
         (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
@@ -635,66 +629,9 @@ def _import_cache_key(request: HttpRequest, key: str) -> str:
     return f"invitation-import:{request.user.pk}:{key}"
 
 
-# Badges and check-in: read-mostly lists (the badge services own their writes) ------------------------
-
-
-@admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
-    list_display = ["participant", "printed_count", "last_printed_at", "revoked_at", "created_at"]
-    list_select_related = ["participant"]
-    search_fields = ["participant__first_name", "participant__last_name", "participant__email",
-                     "participant__badge_name"]
-    list_filter = ["participant__conference", "revoked_at"]
-    readonly_fields = ["participant", "printed_count", "last_printed_at", "revoked_at", "cached_for", "created_at"]
-    exclude = ["token", "cached_pdf"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(BadgePrint)
-class BadgePrintAdmin(admin.ModelAdmin):
-    list_display = ["badge", "printed_at", "printed_by", "is_reprint", "reason", "batch"]
-    list_select_related = ["badge__participant", "printed_by", "batch"]
-    list_filter = ["is_reprint"]
-    date_hierarchy = "printed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(BadgeBatch)
-class BadgeBatchAdmin(admin.ModelAdmin):
-    list_display = ["pk", "conference", "delegation", "layout", "status", "done", "total", "created_at",
-                    "finished_at"]
-    list_select_related = ["conference", "delegation"]
-    list_filter = ["conference", "status"]
-    readonly_fields = ["conference", "requested_by", "delegation", "participant_ids", "layout", "status", "total",
-                       "done", "file", "error", "created_at", "finished_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "scanned_at", "participant", "result", "scanned_by", "device"]
-    list_select_related = ["participant", "scanned_by"]
-    list_filter = ["conference", "result"]
-    date_hierarchy = "received_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+def add_participant_action(action):
+    """The extension point of the participants' changelist: another app adds an admin action on participants
+    (onsite: render their badges) from its own admin.py, without registration importing it."""
+    if action not in ParticipantAdmin.actions:
+        ParticipantAdmin.actions = [*ParticipantAdmin.actions, action]
+    return action

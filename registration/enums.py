@@ -58,19 +58,3 @@ class RequestKind(models.TextChoices):
     NOMINATION = "nomination", _("Nominated by focal point")
     OPEN_REQUEST = "request", _("Open request")
     ORGANIZER = "organizer", _("Added by organizer")
-
-
-class CheckInResult(models.TextChoices):
-    OK = "ok", _("Checked in")
-    ALREADY = "already", _("Already checked in")
-    INVALID = "invalid", _("Invalid code")
-    REVOKED = "revoked", _("Badge revoked")
-    NOT_APPROVED = "not_approved", _("Not approved")
-    OTHER_CONFERENCE = "other_conference", _("Another conference")
-
-
-class BatchStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Rendering")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")

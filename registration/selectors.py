@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from conference.models import Conference, Delegation
 
@@ -14,6 +15,18 @@ from .models import Participant
 # Members that hold a seat: everybody not cancelled or rejected (see seat_holders).
 SEAT_FREEING_STATUSES = (ParticipantStatus.CANCELLED, ParticipantStatus.REJECTED)
 PENDING_REQUEST = Q(source=RequestKind.OPEN_REQUEST, status=ParticipantStatus.SUBMITTED)
+
+
+def get_staff_participant(conference: Conference, public_id: str) -> Participant:
+    """One participant of ``conference`` for a staff page (404 when unknown or of another conference)."""
+    participant = (
+        Participant.objects.select_related("conference", "delegation")
+        .filter(conference=conference, public_id=public_id)
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
 
 
 def delegation_members(delegation: Delegation) -> QuerySet[Participant]:

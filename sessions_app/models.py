@@ -1,8 +1,7 @@
-"""The programme: rooms, sessions, roles, sign-ups with waiting lists, attendance and bilateral meetings."""
+"""The programme: rooms, sessions, roles, sign-ups with waiting lists and bilateral meetings."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -147,28 +146,6 @@ class PersonalFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}: calendar feed"
-
-
-class Attendance(models.Model):
-    """A scan at a room's door; the client id makes offline resends idempotent."""
-
-    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance")
-    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendance")
-    client_id = models.CharField(max_length=64, unique=True)
-    scanned_at = models.DateTimeField(_("scanned"))
-    scanned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("scanned by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("attendance")
-        verbose_name_plural = _("attendance")
-        constraints = [
-            models.UniqueConstraint(fields=["session", "participant"], name="attendance_once_per_session"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.participant_id} @ {self.session_id}"
 
 
 class AgendaFile(models.Model):

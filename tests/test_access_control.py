@@ -15,8 +15,10 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from registration.enums import BatchStatus, ParticipantStatus
-from registration.models import BadgeBatch, Participant
+from onsite.enums import BatchStatus
+from onsite.models import BadgeBatch
+from registration.enums import ParticipantStatus
+from registration.models import Participant
 from sessions_app.services import feed_rotate
 from tests.factories import (
     ConferenceFactory,
@@ -218,7 +220,7 @@ ADMIN_GETS = [
     ("autocomplete-focal-points", lambda w: reverse("admin:autocomplete")
      + "?app_label=conference&model_name=delegation&field_name=focal_points&term=user"),
     ("invitations", lambda w: reverse("admin:registration_invitation_changelist")),
-    ("batches", lambda w: reverse("admin:registration_badgebatch_changelist")),
+    ("batches", lambda w: reverse("admin:onsite_badgebatch_changelist")),
 ]
 
 

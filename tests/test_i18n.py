@@ -104,7 +104,8 @@ def test_catalogs_up_to_date_with_code(tmp_path):
         pytest.fail("GNU gettext is needed to check the catalogs (apt-get install gettext; .ci/run installs it)")
     work = tmp_path / "src"
     work.mkdir()
-    for name in ("manage.py", "conference", "registration", "sessions_app", "templates", "static/js", "locale"):
+    for name in ("manage.py", "conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "demo",
+                 "templates", "static/js", "locale"):
         source = BASE / name
         if source.is_dir():
             shutil.copytree(source, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
@@ -576,7 +577,7 @@ def test_badge_in_participant_language_reads_back_from_pdf(world):
 
     from pypdf import PdfReader
 
-    from registration.services.badges import badge_ensure, render_badges
+    from onsite.services.badges import badge_ensure, render_badges
 
     arabic = ParticipantFactory(conference=world["conference"], delegation=world["delegation"],
                                 badge_name="Dr. Amina Haddad", badge_name_ar="أمينة حداد", preferred_language="ar",

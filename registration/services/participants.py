@@ -37,8 +37,8 @@ from conference.services import AccordError, audit_record
 from conference.validators import single_line_problem
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
-from ..models import Badge, Participant, ParticipantNotice
-from .badges import badge_prerender_queue
+from ..models import Participant, ParticipantNotice
+from ..signals import participant_approved, participant_changed
 
 logger = logging.getLogger(__name__)
 
@@ -203,8 +203,8 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
         if "email" in changes:
             raise _duplicate_error(fields["email"]) from exc
         raise
-    if participant.status == ParticipantStatus.APPROVED:  # keep the desk's cached badge current
-        transaction.on_commit(lambda: badge_prerender_queue(participant.pk))
+    if participant.status == ParticipantStatus.APPROVED:  # e.g. the desk keeps its pre-rendered badge current
+        transaction.on_commit(lambda: participant_changed.send(sender=Participant, participant_id=participant.pk))
     return participant
 
 
@@ -244,8 +244,6 @@ def _decide(
         locked.decided_at = timezone.now()
         locked.decided_by = actor if getattr(actor, "pk", None) else None
         locked.save(update_fields=["status", "status_reason", "decided_at", "decided_by", "updated_at"])
-        if new_status == ParticipantStatus.APPROVED and not Badge.objects.filter(participant=locked).exists():
-            Badge.objects.create(participant=locked, token=secrets.token_urlsafe(32))
         audit_record(
             actor=actor,
             action=action,
@@ -255,8 +253,8 @@ def _decide(
         )
         notice = ParticipantNotice.objects.create(participant=locked, kind=notice_kind, reason=reason)
         transaction.on_commit(lambda: _queue_notice(notice.pk))
-        if new_status == ParticipantStatus.APPROVED:  # pre-render the badge for the desk
-            transaction.on_commit(lambda: badge_prerender_queue(locked.pk))
+        if new_status == ParticipantStatus.APPROVED:  # e.g. the desk creates and pre-renders the badge
+            transaction.on_commit(lambda: participant_approved.send(sender=Participant, participant_id=locked.pk))
         if new_status == ParticipantStatus.APPROVED and locked.needs_visa_letter:  # flow 3: the visa letter
             transaction.on_commit(lambda: _queue_visa_letter(locked.pk))
     # Keep the caller's instance current.
@@ -280,9 +278,9 @@ def _queue_visa_letter(participant_id: int) -> None:
 def participant_approve(participant: Participant, *, actor, reason: str = "") -> Participant:
     """Approve ``participant`` (from invited, submitted or rejected).
 
-    Locks the row, sets status, ``decided_at``/``decided_by``, creates the ``Badge`` (random token) if
-    missing, writes an audit entry and, after commit, e-mails the approval in the participant's
-    preferred language. Raises ``AccordError`` if the status does not allow it.
+    Locks the row, sets status, ``decided_at``/``decided_by``, writes an audit entry and, after commit, e-mails
+    the approval in the participant's preferred language and sends ``participant_approved`` (the badge, with its
+    random token, is created by its receiver in onsite). Raises ``AccordError`` if the status does not allow it.
     """
     return _decide(
         participant, actor=actor, new_status=ParticipantStatus.APPROVED, allowed_from=APPROVABLE,

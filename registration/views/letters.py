@@ -11,10 +11,10 @@ from conference.selectors import current_conference
 
 from ..models import Participant
 from ..permissions import get_own_participant
-from ..selectors_desk import get_desk_participant
+from ..selectors import get_staff_participant
 from ..services.letters import visa_letter_download_record
-from .desk import staff_required
 from .files import private_file_response
+from .staff import staff_required
 
 
 def _letter_response(request: HttpRequest, participant: Participant) -> FileResponse:
@@ -42,4 +42,4 @@ def register_visa_letter(request: HttpRequest) -> FileResponse:
 @require_GET
 def desk_visa_letter(request: HttpRequest, conference, public_id: str) -> FileResponse:
     """Any participant's visa letter of the current conference, for staff only."""
-    return _letter_response(request, get_desk_participant(conference, public_id))
+    return _letter_response(request, get_staff_participant(conference, public_id))

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conference.models import Conference, Delegation, Partner
-from registration.models import Badge, Participant
+from onsite.models import Badge
+from registration.models import Participant
 from sessions_app.models import Room, Session, SessionRole
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from pypdf import PdfReader
 
 from bench.common import Worker, free_port, worker_env
 from conference.celery import app as celery_app
-from registration.enums import BatchStatus
-from registration.models import BadgeBatch, BadgePrint
-from registration.services.badges import badge_batch_start
-from registration.tasks.badges import badge_batch_task
+from onsite.enums import BatchStatus
+from onsite.models import BadgeBatch, BadgePrint
+from onsite.services.badges import badge_batch_start
+from onsite.tasks import badge_batch_task
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, StaffFactory
 from tests.faults.conftest import worker_database_url
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conference.models import AuditLog
+from onsite.models import Badge
 from registration.enums import InvitationStatus, ParticipantStatus
-from registration.models import Badge, Invitation, Participant, TravelDocument
+from registration.models import Invitation, Participant, TravelDocument
 from registration.services.participants import new_public_id
 from tests.factories import (
     ConferenceFactory,

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from conference.services import AccordError
-from registration.enums import BatchStatus, ParticipantStatus
-from registration.models import BadgeBatch
-from registration.services.badges import badge_batch_can_rerun, badge_batch_rerun, badge_batch_run
+from onsite.enums import BatchStatus
+from onsite.models import BadgeBatch
+from onsite.services.badges import badge_batch_can_rerun, badge_batch_rerun, badge_batch_run
+from registration.enums import ParticipantStatus
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

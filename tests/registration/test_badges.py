@@ -15,10 +15,10 @@ from django.core.management import call_command
 from PIL import Image
 
 from conference.services import AccordError
-from registration.enums import BatchStatus, ParticipantStatus
-from registration.models import Badge, BadgeBatch, BadgePrint
-from registration.services import badges as badge_services
-from registration.services.badges import (
+from onsite.enums import BatchStatus
+from onsite.models import Badge, BadgeBatch, BadgePrint
+from onsite.services import badges as badge_services
+from onsite.services.badges import (
     badge_batch_run,
     badge_batch_start,
     badge_code,
@@ -30,6 +30,7 @@ from registration.services.badges import (
     render_badges,
     token_from_code,
 )
+from registration.enums import ParticipantStatus
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

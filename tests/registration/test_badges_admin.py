@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from registration.enums import BatchStatus, ParticipantStatus
-from registration.models import BadgeBatch, BadgePrint
+from onsite.enums import BatchStatus
+from onsite.models import BadgeBatch, BadgePrint
+from registration.enums import ParticipantStatus
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from registration.enums import CheckInResult, ParticipantStatus
-from registration.models import Badge, CheckIn, Participant
-from registration.services.badges import badge_code, badge_ensure, badge_revoke
-from registration.services.checkin import attendance_scan, checkin_scan
+from onsite.enums import CheckInResult
+from onsite.models import Badge, CheckIn
+from onsite.services.badges import badge_code, badge_ensure, badge_revoke
+from onsite.services.checkin import attendance_scan, checkin_scan
+from registration.enums import ParticipantStatus
+from registration.models import Participant
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
 
 
@@ -218,7 +220,8 @@ def test_checkin_race_control_naive_read_then_write_sees_the_race():
 
 @pytest.mark.django_db
 def test_attendance_scan_once_per_session_and_idempotent():
-    from sessions_app.models import Attendance, Session
+    from onsite.models import Attendance
+    from sessions_app.models import Session
 
     staff = StaffFactory()
     participant, code = approved()

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
-from registration.services.badges import badge_code, badge_ensure
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

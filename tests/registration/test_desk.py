@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from registration.enums import BatchStatus, ParticipantStatus
-from registration.models import Badge, BadgeBatch, BadgePrint, CheckIn
-from registration.services.badges import badge_code, badge_ensure
+from onsite.enums import BatchStatus
+from onsite.models import Badge, BadgeBatch, BadgePrint, CheckIn
+from onsite.services.badges import badge_code, badge_ensure
+from registration.enums import ParticipantStatus
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
@@ -214,7 +215,8 @@ def test_desk_session_scan_records_attendance(staff_client, conference):
 
     from django.utils import timezone
 
-    from sessions_app.models import Attendance, Session
+    from onsite.models import Attendance
+    from sessions_app.models import Session
 
     person = approved(conference)
     start = timezone.now()
@@ -297,7 +299,7 @@ def test_desk_arrivals_counts_and_constant_queries(staff_client, conference):
 
 
 def test_desk_participant_page_query_count_constant_with_prints(staff_client, conference):
-    from registration.services.badges import badge_print_record
+    from onsite.services.badges import badge_print_record
 
     person = approved(conference)
     badge_print_record(person.badge, actor=StaffFactory())

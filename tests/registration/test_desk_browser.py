@@ -7,9 +7,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
+from onsite.models import CheckIn
+from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
-from registration.models import CheckIn
-from registration.services.badges import badge_code, badge_ensure
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

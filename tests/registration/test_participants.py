@@ -4,8 +4,9 @@ import pytest
 
 from conference.models import AuditLog
 from conference.services import AccordError
+from onsite.models import Badge
 from registration.enums import ParticipantStatus
-from registration.models import Badge, Participant, ParticipantNotice
+from registration.models import Participant, ParticipantNotice
 from registration.services.participants import (
     participant_approve,
     participant_cancel,

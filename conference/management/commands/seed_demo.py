@@ -12,7 +12,8 @@ from django.db import transaction
 
 from conference import demo_data
 from conference.models import Conference, Delegation, Partner
-from registration.models import Badge, Participant
+from onsite.models import Badge
+from registration.models import Participant
 from sessions_app.models import Room, Session, SessionRole
 
 SOURCE_BY_CATEGORY = {

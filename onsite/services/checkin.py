@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
+from registration.enums import ParticipantStatus
+from registration.models import Participant
 
-from ..enums import CheckInResult, ParticipantStatus
-from ..models import Badge, CheckIn, Participant, RevokedBadgeToken
+from ..enums import CheckInResult
+from ..models import Attendance, Badge, CheckIn, RevokedBadgeToken
 from .badges import token_from_code
 
 #: Device clocks are trusted for offline scans within this window; otherwise the server time is used.
@@ -206,8 +208,6 @@ def attendance_scan(session, *, code: str, client_id: str, scanned_at=None, acto
     Same codes and refusals as :func:`checkin_scan`; ``already`` when the participant was already scanned in.
     A resend with a known ``client_id`` answers as the first time. Only accepted scans are stored.
     """
-    from sessions_app.models import Attendance
-
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
         raise ValueError("client_id must be 1 to 64 characters")

@@ -34,9 +34,11 @@ from django.utils.translation import gettext as _
 from conference.enums import BadgeFormat
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
+from registration.enums import ParticipantStatus
+from registration.models import Participant
 
-from ..enums import BatchStatus, ParticipantStatus
-from ..models import Badge, BadgeBatch, BadgePrint, Participant, RevokedBadgeToken
+from ..enums import BatchStatus
+from ..models import Badge, BadgeBatch, BadgePrint, RevokedBadgeToken
 
 logger = logging.getLogger(__name__)
 
@@ -420,6 +422,16 @@ def badge_ensure(participant: Participant) -> Badge:
     return badge
 
 
+def badge_create_for_approved(participant_id: int) -> Badge | None:
+    """Create the badge (random token) of a participant who is approved and has none; called after the approval
+    commits. Returns the badge, or ``None`` when the participant is gone or no longer approved."""
+    participant = Participant.objects.filter(pk=participant_id, status=ParticipantStatus.APPROVED).first()
+    if participant is None:
+        return None
+    badge, _created = Badge.objects.get_or_create(participant=participant, defaults={"token": new_token()})
+    return badge
+
+
 def badge_revoke(participant: Participant, *, actor, reason: str = "") -> Badge:
     """Revoke the printed badge (lost, stolen): rotate the token, remember the old one as revoked.
 
@@ -473,7 +485,7 @@ def badge_prerender(participant: Participant) -> Badge | None:
 
 def badge_prerender_queue(participant_id: int) -> None:
     """Queue the pre-render of one participant's badge (call it from ``transaction.on_commit``)."""
-    from ..tasks.badges import badge_prerender_task
+    from ..tasks import badge_prerender_task
 
     badge_prerender_task.delay(participant_id=participant_id)
 
@@ -598,7 +610,7 @@ def badge_batch_start(
 
 
 def _queue_batch(batch_id: int) -> None:
-    from ..tasks.badges import badge_batch_task
+    from ..tasks import badge_batch_task
 
     badge_batch_task.delay(batch_id=batch_id)
 

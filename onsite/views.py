@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conference.models import Delegation
-from conference.selectors import current_conference
 from conference.services import AccordError
+from registration.views.files import private_file_response
+from registration.views.staff import staff_required
+from sessions_app.models import Session
 
-from ..enums import BatchStatus
-from ..selectors_desk import (
+from .enums import BatchStatus
+from .selectors import (
     arrivals,
     badge_prints,
     conference_batches,
@@ -29,41 +29,14 @@ from ..selectors_desk import (
     get_batch_for,
     get_desk_participant,
 )
-from ..services.badges import (
+from .services.badges import (
     badge_batch_can_rerun,
     badge_batch_rerun,
     badge_batch_start,
     badge_pdf_for_desk,
     badge_revoke,
 )
-from ..services.checkin import attendance_scan, checkin_scan
-from .files import private_file_response
-
-
-def staff_required(view=None, *, api: bool | str = False):
-    """Staff only: anonymous users go to the login page (JSON endpoints answer 403), others get 404.
-
-    ``api=True``: a JSON endpoint; ``api="post"``: a page whose POST is a JSON endpoint.
-    """
-
-    def decorator(func):
-        @functools.wraps(func)
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                if api is True or (api == "post" and request.method == "POST"):
-                    return JsonResponse({"error": _("Log in again.")}, status=403)
-                return redirect_to_login(request.get_full_path())
-            if not user.is_staff:
-                raise Http404
-            conference = current_conference()
-            if conference is None:
-                raise Http404
-            return func(request, conference, *args, **kwargs)
-
-        return wrapped
-
-    return decorator(view) if view is not None else decorator
+from .services.checkin import attendance_scan, checkin_scan
 
 
 @staff_required
@@ -72,7 +45,7 @@ def desk_home(request, conference):
     results = list(desk_search(conference, query)[:50]) if query else []
     return render(
         request,
-        "registration/desk/search.html",
+        "onsite/desk/search.html",
         {"conference": conference, "query": query, "results": results, "sessions": door_sessions(conference)[:100]},
     )
 
@@ -82,7 +55,7 @@ def desk_participant(request, conference, public_id: str):
     participant = get_desk_participant(conference, public_id)
     return render(
         request,
-        "registration/desk/participant.html",
+        "onsite/desk/participant.html",
         {"conference": conference, "participant": participant, "prints": badge_prints(participant)[:50]},
     )
 
@@ -135,7 +108,7 @@ def desk_scan(request, conference):
     if request.method == "GET":
         return render(
             request,
-            "registration/desk/scan.html",
+            "onsite/desk/scan.html",
             {"conference": conference, "scan_url": reverse("registration:desk_scan"), "scope": "desk",
              "title": _("Check-in")},
         )
@@ -153,15 +126,13 @@ def desk_scan(request, conference):
 @require_http_methods(["GET", "POST"])
 def desk_session_scan(request, conference, session_id: int):
     """Attendance at a room's door: same page and API as the check-in, for one session."""
-    from sessions_app.models import Session
-
     session = Session.objects.filter(conference=conference, pk=session_id).select_related("room").first()
     if session is None:
         raise Http404
     if request.method == "GET":
         return render(
             request,
-            "registration/desk/scan.html",
+            "onsite/desk/scan.html",
             {"conference": conference, "session": session, "scope": f"session-{session.pk}",
              "scan_url": reverse("registration:desk_session_scan", args=[session.pk]), "title": session.title},
         )
@@ -212,7 +183,7 @@ def desk_batches(request, conference):
         batch.can_rerun = badge_batch_can_rerun(batch)
     return render(
         request,
-        "registration/desk/batches.html",
+        "onsite/desk/batches.html",
         {"conference": conference, "delegations": delegations, "batches": batches},
     )
 
@@ -247,7 +218,7 @@ def desk_batch_download(request, conference, batch_id: int):
 
 @staff_required
 def desk_arrivals(request, conference):
-    return render(request, "registration/desk/arrivals.html", {"conference": conference, "data": arrivals(conference)})
+    return render(request, "onsite/desk/arrivals.html", {"conference": conference, "data": arrivals(conference)})
 
 
 @staff_required(api=True)

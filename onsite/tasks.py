@@ -1,16 +1,20 @@
-"""Badge tasks: thin, ids in, one service call each; idempotent."""
+"""Badge tasks: thin, ids in, one service call each; idempotent. The task names keep their ``registration.``
+prefix so that messages queued before the move still find their task."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from ..models import BadgeBatch, Participant
-from ..services.badges import badge_batch_run, badge_prerender
+from registration.models import Participant
+
+from .models import BadgeBatch
 
 
 @shared_task(name="registration.badge_prerender", soft_time_limit=60, time_limit=90)
 def badge_prerender_task(*, participant_id: int) -> bool:
     """Pre-render one participant's single-badge PDF for the desk (nothing to do if it is current)."""
+    from .services.badges import badge_prerender
+
     participant = (
         Participant.objects.select_related("conference", "delegation", "badge").filter(pk=participant_id).first()
     )
@@ -22,6 +26,8 @@ def badge_prerender_task(*, participant_id: int) -> bool:
 @shared_task(name="registration.badge_batch", soft_time_limit=1500, time_limit=1800)
 def badge_batch_task(*, batch_id: int) -> str:
     """Render a badge batch; a batch already done or running elsewhere is left alone."""
+    from .services.badges import badge_batch_run
+
     batch = BadgeBatch.objects.select_related("conference", "delegation", "requested_by").filter(pk=batch_id).first()
     if batch is None:
         return "missing"

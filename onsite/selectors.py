@@ -6,9 +6,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from conference.models import Conference, Delegation
+from registration.enums import ParticipantCategory, ParticipantStatus
+from registration.models import Participant
+from sessions_app.models import Session
 
-from .enums import ParticipantCategory, ParticipantStatus
-from .models import BadgeBatch, BadgePrint, Participant
+from .models import BadgeBatch, BadgePrint
 
 SEARCH_LIMIT = 50
 
@@ -124,6 +126,4 @@ def arrivals(conference: Conference) -> dict:
 
 def door_sessions(conference: Conference):
     """The programme's sessions, for the attendance scan at a room's door."""
-    from sessions_app.models import Session
-
     return Session.objects.filter(conference=conference).select_related("room").order_by("starts_at", "pk")

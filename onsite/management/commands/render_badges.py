@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference, Delegation
 from conference.selectors import current_conference
-from registration.services.badges import badge_data, badge_ensure, badge_participants, render_badges
+from onsite.services.badges import badge_data, badge_ensure, badge_participants, render_badges
 
 
 class Command(BaseCommand):
