@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "registration",
     "sessions_app",
     "onsite",
+    "logistics",
 ]
 
 MIDDLEWARE = [

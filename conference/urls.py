@@ -16,7 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # One namespace, "registration", for the pages of the apps split out of registration: the URL names stay
     # "registration:desk", "registration:desk_visa_letter"... (templates, scripts and e-mails use them).
-    path("", include(([path("", include("registration.urls")), path("", include("onsite.urls"))], "registration"))),
+    path("", include(([path("", include("registration.urls")), path("", include("onsite.urls")),
+                          path("", include("logistics.urls"))], "registration"))),
     path("programme/", include("sessions_app.urls")),
 ]
 # Uploaded files (photos, nomination letters, visa letters, badge PDFs) are personal data: they are never served

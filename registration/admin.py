@@ -30,7 +30,6 @@ from conference.models import AuditLog, Conference
 from conference.services import AccordError, audit_record
 
 from . import exports
-from .admin_letters import issue_visa_letters
 from .imports import MAX_BYTES, invitations_check, invitations_import
 from .models import (
     Invitation,
@@ -39,6 +38,7 @@ from .models import (
     ParticipantNotice,
     TravelDocument,
 )
+from .permissions import may_see_passport_data
 from .services.invitations import (
     invitation_check_available,
     invitation_create,
@@ -55,11 +55,9 @@ from .services.participants import (
     participants_reject,
 )
 
-TRAVEL_DOCUMENT_PERMISSION = "registration.view_traveldocument"
-
 
 def may_see_travel_documents(user) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perm(TRAVEL_DOCUMENT_PERMISSION))
+    return may_see_passport_data(user)
 
 
 # Participants -------------------------------------------------------------------------------------
@@ -98,6 +96,7 @@ class DecisionForm(forms.Form):
 PARTICIPANT_READONLY = [
     "public_id", "status", "status_reason", "source", "photo", "submitted_at", "decided_at", "decided_by",
     "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
+    "visa_letter_sent_at", "visa_letter_failed_at", "visa_letter_last_error",
 ]
 
 
@@ -119,7 +118,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ["delegation"]
     readonly_fields = PARTICIPANT_READONLY
     actions = ["approve_selected", "reject_selected", "cancel_selected", "invite_selected",
-               "invite_selected_as_focal_points", "export_csv", "export_xlsx", issue_visa_letters]
+               "invite_selected_as_focal_points", "export_csv", "export_xlsx"]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
         (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
@@ -136,6 +135,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             ("departure_date", "departure_time", "departure_flight", "departure_airport"),
             "transfer_needed", "hotel_needed", "room_sharing", "hotel_name",
             "needs_visa_letter", "visa_letter_issued_at", "visa_letter_reference",
+            ("visa_letter_sent_at", "visa_letter_failed_at"), "visa_letter_last_error",
         ]}),
         (_("Check-in"), {"fields": ["checked_in_at", "checked_in_by"]}),
         (_("History"), {"fields": ["notices_sent", "audit_history", "created_at", "updated_at"]}),
@@ -631,7 +631,7 @@ def _import_cache_key(request: HttpRequest, key: str) -> str:
 
 def add_participant_action(action):
     """The extension point of the participants' changelist: another app adds an admin action on participants
-    (onsite: render their badges) from its own admin.py, without registration importing it."""
+    (onsite: render their badges; logistics: issue their visa letters) from its own admin.py, without registration importing it."""
     if action not in ParticipantAdmin.actions:
         ParticipantAdmin.actions = [*ParticipantAdmin.actions, action]
     return action

@@ -108,6 +108,11 @@ class Participant(models.Model):
     visa_letter = models.FileField(_("visa letter"), upload_to=visa_letter_path, blank=True)
     visa_letter_issued_at = models.DateTimeField(_("visa letter issued"), null=True, blank=True)
     visa_letter_reference = models.CharField(_("visa letter reference"), max_length=60, blank=True)
+    # The e-mail of the issued letter (passport data inside) is sent at most once per issue: the sending task
+    # claims it by writing visa_letter_sent_at in the transaction that sends; an issue empties it again.
+    visa_letter_sent_at = models.DateTimeField(_("visa letter sent"), null=True, blank=True)
+    visa_letter_failed_at = models.DateTimeField(_("visa letter sending failed"), null=True, blank=True)
+    visa_letter_last_error = models.TextField(_("last visa letter sending error"), blank=True)
 
     # Workflow
     form_step = models.PositiveSmallIntegerField(_("registration step reached"), default=0)

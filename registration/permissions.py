@@ -16,6 +16,10 @@ from conference.models import Conference, Delegation
 from .enums import ParticipantStatus
 from .models import Participant
 
+#: The one permission for passport data (the travel document, and the visa letter that prints its number):
+#: checked where that data is fetched — the admin inline, the desk's visa-letter download, the admin actions.
+PASSPORT_PERMISSION = "registration.view_traveldocument"
+
 
 def focal_delegations(user) -> QuerySet[Delegation]:
     """The delegations this user is a focal point of (none for anonymous users)."""
@@ -142,3 +146,8 @@ def may_edit_step(participant: Participant, step: int) -> bool:
     if participant.status == ParticipantStatus.APPROVED and step in IDENTITY_STEPS:
         return False
     return True
+
+
+def may_see_passport_data(user) -> bool:
+    """Whether ``user`` (active staff) may read passport data: the travel document and the visa letter."""
+    return bool(user.is_active and user.is_staff and user.has_perm(PASSPORT_PERMISSION))

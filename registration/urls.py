@@ -1,7 +1,6 @@
 from django.urls import path  # noqa: F401
 
 from .views import invitations as invitation_views
-from .views import letters as letter_views
 from .views import portal as portal_views
 from .views import register as register_views
 from .views import requests as request_views
@@ -27,8 +26,5 @@ urlpatterns: list = [
     path("register/step/<int:step>/", register_views.register_step, name="register_step"),
     path("register/submit/", register_views.register_submit, name="register_submit"),
     path("register/photo/", register_views.register_photo, name="register_photo"),
-    path("register/visa-letter/", letter_views.register_visa_letter, name="register_visa_letter"),
     path("request/", request_views.open_request, name="open_request"),
-    # Staff download at the desk
-    path("desk/p/<str:public_id>/visa-letter/", letter_views.desk_visa_letter, name="desk_visa_letter"),
 ]

@@ -253,10 +253,8 @@ def _decide(
         )
         notice = ParticipantNotice.objects.create(participant=locked, kind=notice_kind, reason=reason)
         transaction.on_commit(lambda: _queue_notice(notice.pk))
-        if new_status == ParticipantStatus.APPROVED:  # e.g. the desk creates and pre-renders the badge
+        if new_status == ParticipantStatus.APPROVED:  # onsite: the badge; logistics: the visa letter (flow 3)
             transaction.on_commit(lambda: participant_approved.send(sender=Participant, participant_id=locked.pk))
-        if new_status == ParticipantStatus.APPROVED and locked.needs_visa_letter:  # flow 3: the visa letter
-            transaction.on_commit(lambda: _queue_visa_letter(locked.pk))
     # Keep the caller's instance current.
     for name in ("status", "status_reason", "decided_at", "decided_by_id"):
         setattr(participant, name, getattr(locked, name))
@@ -267,12 +265,6 @@ def _queue_notice(notice_id: int) -> None:
     from ..tasks.participants import send_participant_notice_task
 
     send_participant_notice_task.delay(notice_id=notice_id)
-
-
-def _queue_visa_letter(participant_id: int) -> None:
-    from ..tasks.letters import issue_visa_letter_task
-
-    issue_visa_letter_task.delay(participant_id)
 
 
 def participant_approve(participant: Participant, *, actor, reason: str = "") -> Participant:

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-for _name in ("invitations", "participants", "letters"):
+for _name in ("invitations", "participants"):
     try:
         import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as exc:  # a submodule not written yet

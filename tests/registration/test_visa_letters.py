@@ -10,11 +10,11 @@ from pypdf import PdfReader
 
 from conference.models import AuditLog, Partner
 from conference.services import AccordError
+from logistics.services import render_visa_letter, visa_letter_issue
+from logistics.tasks import issue_visa_letter_task, send_visa_letter_task
 from registration.enums import ParticipantStatus
 from registration.models import Participant, TravelDocument
-from registration.services.letters import render_visa_letter, visa_letter_issue
 from registration.services.participants import participant_approve
-from registration.tasks.letters import issue_visa_letter_task
 from tests.factories import (
     ConferenceFactory,
     DelegationFactory,
@@ -289,6 +289,103 @@ def test_admin_action_issue_visa_letters(client, conference, mailoutbox, django_
     assert good.visa_letter_reference == "SHARM2023/VISA/0001"
     assert refused.visa_letter_reference == ""
     body = response.content.decode()
-    assert "1 visa letter issued" in body
+    assert "1 visa letter queued" in body
     assert "no passport number" in body
     assert len(mailoutbox) == 1
+
+
+def staff_without_passport_permission():
+    """Staff who may use the desk and the admin but were not given the passport permission."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_participant", "change_participant"]))
+    return user
+
+
+def staff_with_passport_permission():
+    from django.contrib.auth.models import Permission
+
+    user = staff_without_passport_permission()
+    user.user_permissions.add(Permission.objects.get(codename="view_traveldocument"))
+    return user
+
+
+def test_desk_visa_letter_needs_the_passport_permission(client, conference):
+    participant = issued(conference)
+    url = reverse("registration:desk_visa_letter", kwargs={"public_id": participant.public_id})
+    client.force_login(staff_without_passport_permission())
+    assert client.get(url).status_code == 404
+    assert not AuditLog.objects.filter(action="participant.visa_letter_download").exists()
+    client.force_login(staff_with_passport_permission())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_admin_action_issue_visa_letters_needs_the_passport_permission(client, conference, mailoutbox,
+                                                                        django_capture_on_commit_callbacks):
+    participant = make_participant(conference, email="good@example.org")
+    client.force_login(staff_without_passport_permission())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:registration_participant_changelist"),
+                               {"action": "issue_visa_letters", "_selected_action": [participant.pk]})
+    assert response.status_code == 403
+    participant.refresh_from_db()
+    assert participant.visa_letter_reference == ""
+    assert mailoutbox == []
+
+
+def test_admin_action_issue_visa_letters_renders_nothing_in_the_request(client, conference, mailoutbox,
+                                                                         django_capture_on_commit_callbacks):
+    participant = make_participant(conference, email="good@example.org")
+    client.force_login(staff_with_passport_permission())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("admin:registration_participant_changelist"),
+                               {"action": "issue_visa_letters", "_selected_action": [participant.pk]})
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert (participant.visa_letter.name, participant.visa_letter_reference) == ("", "")
+    assert len(callbacks) == 1  # the task, queued on commit
+    callbacks[0]()
+    participant.refresh_from_db()
+    assert participant.visa_letter_reference == "SHARM2023/VISA/0001"
+    assert AuditLog.objects.filter(action="participant.visa_letter_issue").get().actor_id == response.wsgi_request.user.pk
+
+
+def test_send_visa_letter_task_run_twice_sends_one_email(conference, mailoutbox, django_capture_on_commit_callbacks):
+    participant = make_participant(conference, email="good@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        visa_letter_issue(participant, actor=None)
+    assert send_visa_letter_task.apply(kwargs={"participant_id": participant.pk}).get() is True
+    assert send_visa_letter_task.apply(kwargs={"participant_id": participant.pk}).get() is False
+    assert len(mailoutbox) == 1
+    participant.refresh_from_db()
+    assert participant.visa_letter_sent_at is not None and participant.visa_letter_failed_at is None
+    # A letter issued again is owed again: one more e-mail, once.
+    with django_capture_on_commit_callbacks(execute=False):
+        visa_letter_issue(participant, actor=None, reissue=True)
+    send_visa_letter_task.apply(kwargs={"participant_id": participant.pk})
+    send_visa_letter_task.apply(kwargs={"participant_id": participant.pk})
+    assert len(mailoutbox) == 2
+
+
+def test_send_visa_letter_permanent_failure_is_marked(conference, mailoutbox, django_capture_on_commit_callbacks,
+                                                      monkeypatch):
+    from smtplib import SMTPRecipientsRefused
+
+    from django.core import mail
+
+    participant = make_participant(conference, email="good@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        visa_letter_issue(participant, actor=None)
+
+    def refuse(self, messages):
+        raise SMTPRecipientsRefused({"good@example.org": (550, b"no such user")})
+
+    monkeypatch.setattr(mail.get_connection().__class__, "send_messages", refuse)
+    assert send_visa_letter_task.apply(kwargs={"participant_id": participant.pk}).get() is False
+    participant.refresh_from_db()
+    assert participant.visa_letter_sent_at is None
+    assert participant.visa_letter_failed_at is not None
+    assert "550" in participant.visa_letter_last_error

@@ -8,13 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from conference.selectors import current_conference
+from registration.models import Participant
+from registration.permissions import get_own_participant, may_see_passport_data
+from registration.selectors import get_staff_participant
+from registration.views.files import private_file_response
+from registration.views.staff import staff_required
 
-from ..models import Participant
-from ..permissions import get_own_participant
-from ..selectors import get_staff_participant
-from ..services.letters import visa_letter_download_record
-from .files import private_file_response
-from .staff import staff_required
+from .services import visa_letter_download_record
 
 
 def _letter_response(request: HttpRequest, participant: Participant) -> FileResponse:
@@ -41,5 +41,8 @@ def register_visa_letter(request: HttpRequest) -> FileResponse:
 @never_cache
 @require_GET
 def desk_visa_letter(request: HttpRequest, conference, public_id: str) -> FileResponse:
-    """Any participant's visa letter of the current conference, for staff only."""
+    """Any participant's visa letter of the current conference, for staff with the passport permission only (404
+    for the others, as for a letter that is not there)."""
+    if not may_see_passport_data(request.user):
+        raise Http404
     return _letter_response(request, get_staff_participant(conference, public_id))

@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.enums import PartnerRole
+from conference.mail import describe_error, is_permanent, is_transient
 from conference.models import Conference, localized
 from conference.pdf import render_pdf
 from conference.services import AccordError, audit_record
-
-from ..enums import ParticipantStatus
-from ..models import Participant, TravelDocument
+from registration.emails import visa_letter_email
+from registration.enums import ParticipantStatus
+from registration.models import Participant, TravelDocument
 
 logger = logging.getLogger(__name__)
 
@@ -100,14 +101,18 @@ def _next_reference(conference: Conference) -> str:
     return f"{prefix}{number:04d}"
 
 
-def _refusal(participant: Participant) -> str | None:
+def visa_letter_refusal(participant: Participant) -> str | None:
+    """Why ``participant`` gets no visa letter (not approved, did not ask, no passport number), or ``None``."""
     if participant.status != ParticipantStatus.APPROVED:
         return _("%(name)s is not approved: a visa letter is issued only to approved participants.") % {
             "name": participant
         }
     if not participant.needs_visa_letter:
         return _("%(name)s did not ask for a visa letter.") % {"name": participant}
-    document = TravelDocument.objects.filter(participant=participant).first()
+    try:
+        document = participant.travel_document  # loaded with select_related("travel_document"): no query
+    except TravelDocument.DoesNotExist:
+        document = None
     if document is None or not document.passport_number.strip():
         return _("%(name)s has no passport number on file: add the travel document first.") % {
             "name": participant
@@ -129,7 +134,7 @@ def visa_letter_issue(participant: Participant, *, actor, reissue: bool = False)
             .prefetch_related("conference__partners")
             .get(pk=participant.pk)
         )
-        reason = _refusal(locked)
+        reason = visa_letter_refusal(locked)
         if reason:
             raise AccordError(reason)
         if locked.visa_letter_issued_at and not reissue:
@@ -147,7 +152,12 @@ def visa_letter_issue(participant: Participant, *, actor, reissue: bool = False)
         try:
             locked.visa_letter_reference = reference
             locked.visa_letter_issued_at = issued_at
-            locked.save(update_fields=["visa_letter", "visa_letter_reference", "visa_letter_issued_at", "updated_at"])
+            locked.visa_letter_sent_at = None  # the new letter is owed: one e-mail for this issue
+            locked.visa_letter_failed_at = None
+            locked.visa_letter_last_error = ""
+            locked.save(update_fields=["visa_letter", "visa_letter_reference", "visa_letter_issued_at",
+                                       "visa_letter_sent_at", "visa_letter_failed_at", "visa_letter_last_error",
+                                       "updated_at"])
             audit_record(
                 actor=actor,
                 action="participant.visa_letter_issue" if first else "participant.visa_letter_reissue",
@@ -179,22 +189,69 @@ def visa_letter_download_record(participant: Participant, *, actor) -> None:
     )
 
 
+def visa_letter_queue_issue(participant_id: int) -> None:
+    """Queue the issue of ``participant_id``'s visa letter if they are approved and asked for one (called after
+    the approval commits)."""
+    from .tasks import issue_visa_letter_task
+
+    if Participant.objects.filter(
+        pk=participant_id, status=ParticipantStatus.APPROVED, needs_visa_letter=True
+    ).exists():
+        issue_visa_letter_task.delay(participant_id)
+
+
+def visa_letter_queue_reissue(participant_ids, *, actor) -> None:
+    """Queue, after commit, the issue again of each participant's letter by ``actor`` (the admin action): the PDFs
+    are rendered by the task, one participant at a time, never in the request."""
+    from .tasks import issue_visa_letter_task
+
+    actor_id = getattr(actor, "pk", None)
+    for participant_id in participant_ids:
+        issue_visa_letter_task.delay_on_commit(participant_id, reissue=True, actor_id=actor_id)
+
+
 def _queue_send(participant_id: int) -> None:
-    from ..tasks.letters import send_visa_letter_task
+    from .tasks import send_visa_letter_task
 
     send_visa_letter_task.delay(participant_id=participant_id)
 
 
-def visa_letter_send(participant_id: int) -> bool:
-    """E-mail the stored letter to the participant, in their language, with the PDF attached."""
-    from ..emails import visa_letter_email
+def visa_letter_send(participant_id: int, *, final_attempt: bool = True) -> bool:
+    """E-mail the stored letter to the participant, in their language, with the PDF attached, once per issue.
 
-    participant = (
-        Participant.objects.select_related("conference", "delegation").filter(pk=participant_id).first()
-    )
-    if participant is None or not participant.visa_letter:
-        return False
-    with participant.visa_letter.open("rb") as handle:
-        content = handle.read()
-    visa_letter_email(participant, content).send()
-    return True
+    The participant row is locked for the whole send and ``visa_letter_sent_at`` is written in the same
+    transaction, so a redelivered or retried task sends nothing once a send has committed (the letter carries the
+    passport number). Returns True if it sent now. On an SMTP/network error ``visa_letter_last_error`` is recorded
+    (``visa_letter_failed_at`` on the final attempt or a permanent fault) and a transient error re-raised for the
+    task's retry.
+    """
+    try:
+        with transaction.atomic():
+            participant = (
+                Participant.objects.select_for_update(of=("self",))
+                .select_related("conference", "delegation")
+                .filter(pk=participant_id)
+                .first()
+            )
+            if participant is None or not participant.visa_letter or participant.visa_letter_sent_at is not None:
+                return False
+            participant.visa_letter_sent_at = timezone.now()
+            participant.visa_letter_failed_at = None
+            participant.visa_letter_last_error = ""
+            participant.save(update_fields=["visa_letter_sent_at", "visa_letter_failed_at", "visa_letter_last_error"])
+            with participant.visa_letter.open("rb") as handle:
+                content = handle.read()
+            visa_letter_email(participant, content).send()
+        return True
+    except Exception as exc:
+        permanent = is_permanent(exc)
+        if not permanent and not is_transient(exc):
+            raise
+        Participant.objects.filter(pk=participant_id, visa_letter_sent_at__isnull=True).update(
+            visa_letter_last_error=describe_error(exc),
+            visa_letter_failed_at=timezone.now() if permanent or final_attempt else None,
+        )
+        if permanent:
+            logger.warning("visa letter e-mail of participant %s not sent: %s", participant_id, describe_error(exc))
+            return False
+        raise

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LogisticsConfig(AppConfig):
+    name = "logistics"
+    verbose_name = _("Logistics")
+
+    def ready(self) -> None:
+        from registration.signals import participant_approved
+
+        from . import receivers
+
+        participant_approved.connect(receivers.on_participant_approved, dispatch_uid="logistics_participant_approved")

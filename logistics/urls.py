@@ -1,0 +1,14 @@
+"""Visa letter downloads: the participant's own, and any participant's for staff at the desk.
+
+No app_name: conference/urls.py includes these patterns in the "registration" namespace, where their names (and
+paths) have been since before logistics became its own app.
+"""
+
+from django.urls import path
+
+from . import views as letter_views
+
+urlpatterns = [
+    path("register/visa-letter/", letter_views.register_visa_letter, name="register_visa_letter"),
+    path("desk/p/<str:public_id>/visa-letter/", letter_views.desk_visa_letter, name="desk_visa_letter"),
+]
