@@ -401,21 +401,34 @@ def postgres_backend_pids(database: str) -> list[int]:
 
 
 class CpuMeter:
-    """CPU seconds used by a set of processes between :meth:`start` and :meth:`stop` (from /proc)."""
+    """CPU seconds used by a set of processes between :meth:`start` and :meth:`stop` (from /proc).
+
+    The set may change in the window: a process that appears counts from zero, and one that exits keeps what
+    :meth:`sample` last read of it (its time after that is lost). Call :meth:`sample` every fraction of a second
+    when processes come and go: Django closes a database connection after ``CONN_MAX_AGE`` (60 s) and opens
+    another, and the PostgreSQL backend that served it exits with its CPU time.
+    """
 
     def __init__(self, pids_function):
         self.pids_function = pids_function
         self.before: dict[int, float] = {}
+        self.last: dict[int, float] = {}
         self.used = 0.0
         #: CPU seconds of each process over the window, largest first.
         self.shares: list[float] = []
 
     def start(self) -> None:
         self.before = {pid: _cpu_seconds(pid) for pid in self.pids_function()}
+        self.last = dict(self.before)
+
+    def sample(self) -> None:
+        for pid in self.pids_function():
+            # A process gone since it was listed reads 0: keep what was read of it before.
+            self.last[pid] = max(self.last.get(pid, 0.0), _cpu_seconds(pid))
 
     def stop(self) -> float:
-        after = {pid: _cpu_seconds(pid) for pid in self.pids_function()}
-        self.shares = sorted((max(0.0, value - self.before.get(pid, 0.0)) for pid, value in after.items()),
+        self.sample()
+        self.shares = sorted((max(0.0, value - self.before.get(pid, 0.0)) for pid, value in self.last.items()),
                              reverse=True)
         self.used = sum(self.shares)
         return self.used

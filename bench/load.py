@@ -44,10 +44,10 @@ import contextlib
 import importlib
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +58,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 from bench.common import CpuMeter, connections_by_process, gunicorn_server, percentile, postgres_backend_pids, setup_django, summary  # noqa: E402,I001
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+#: How often the CPU meters read /proc during a phase (a process that exits keeps what was last read of it).
+SAMPLE_SECONDS = 0.5
 BENCH_DOMAIN = "bench.example.org"
 #: Approved participants with badges for the desk: enough that most scans of a run are first scans ("ok").
 DESK_PARTICIPANTS = 12000
@@ -320,36 +322,51 @@ def run_client(server, name: str, client_plan: dict) -> PhaseResult:
         plan_path, result_path = Path(folder) / "plan.json", Path(folder) / "result.json"
         plan_path.write_text(json.dumps({"host": str(server), **client_plan}))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        client = subprocess.Popen(
-            [sys.executable, str(LOCUSTFILE), str(plan_path), str(result_path)], stdout=subprocess.PIPE, text=True,
-            env=env,
-        )
+        client = subprocess.Popen([sys.executable, str(LOCUSTFILE), str(plan_path), str(result_path)],
+                                  stdout=subprocess.PIPE, env=env)
         client_meter = CpuMeter(lambda: [client.pid])
+        meters = (app_meter, db_meter, client_meter)
         # The client stops by itself; should it hang, it does not outlive its phase by much.
-        limit = client_plan["warmup"] + client_plan["seconds"] + 60
-        watchdog = threading.Timer(limit, client.kill)
-        watchdog.start()
+        deadline = time.monotonic() + client_plan["warmup"] + client_plan["seconds"] + 60
+        measuring, pending, output = False, b"", client.stdout.fileno()
         try:
-            for line in client.stdout:
-                line = line.rstrip()
-                if line == "window-start":
-                    for meter in (app_meter, db_meter, client_meter):
-                        meter.start()
-                    opened = time.perf_counter()
-                elif line == "window-mid":
-                    result.connection_split = sorted(
-                        connections_by_process(server.worker_pids(), server.port), reverse=True
-                    )
-                elif line == "window-stop":
-                    result.app_cpu, result.db_cpu = app_meter.stop(), db_meter.stop()
-                    result.client_cpu = client_meter.stop() / (time.perf_counter() - opened)
-                    if result.app_cpu:
-                        result.worker_split = [share / result.app_cpu for share in app_meter.shares]
-                else:
-                    print(f"    client: {line}", flush=True)
-            code = client.wait()
+            while True:
+                if time.monotonic() > deadline:
+                    client.kill()
+                    break
+                ready, _, _ = select.select([output], [], [], SAMPLE_SECONDS)
+                if measuring:
+                    for meter in meters:
+                        meter.sample()  # the PostgreSQL backends that exit in the window keep their CPU
+                if not ready:
+                    continue
+                chunk = os.read(output, 65536)
+                if not chunk:
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                for line in (raw.decode(errors="replace").rstrip() for raw in lines):
+                    if line == "window-start":
+                        for meter in meters:
+                            meter.start()
+                        opened, measuring = time.perf_counter(), True
+                    elif line == "window-mid":
+                        result.connection_split = sorted(
+                            connections_by_process(server.worker_pids(), server.port), reverse=True
+                        )
+                    elif line == "window-stop":
+                        result.app_cpu, result.db_cpu = app_meter.stop(), db_meter.stop()
+                        result.client_cpu = client_meter.stop() / (time.perf_counter() - opened)
+                        measuring = False
+                        if result.app_cpu:
+                            result.worker_split = [share / result.app_cpu for share in app_meter.shares]
+                    else:
+                        print(f"    client: {line}", flush=True)
+            code = client.wait(timeout=30)
         finally:
-            watchdog.cancel()
+            client.stdout.close()
+            if client.poll() is None:
+                client.kill()
+                client.wait()
         if code != 0 or not result_path.is_file():
             raise RuntimeError(f"the locust client of phase {name!r} exited with {code}")
         answer = json.loads(result_path.read_text())
