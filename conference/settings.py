@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "onsite",
     "logistics",
+    "cooperation",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""The organizers' admin for the programme: rooms, sessions (local times), roles, sign-ups, bilaterals, PDFs.
+"""The organizers' admin for the programme: rooms, sessions (local times), roles, sign-ups, PDFs.
 
 Writes go through ``sessions_app.services`` so that validation, promotions and agenda re-renders happen the same
 way as everywhere else.
@@ -21,8 +21,8 @@ from registration.models import Participant
 
 from . import selectors, services
 from .enums import SignupStatus
-from .forms import BilateralMeetingAdminForm, RoomAdminForm, SessionAdminForm, SessionRoleFormSet
-from .models import AgendaFile, BilateralMeeting, Room, Session, SessionRole, SessionSignup
+from .forms import RoomAdminForm, SessionAdminForm, SessionRoleFormSet
+from .models import AgendaFile, Room, Session, SessionRole, SessionSignup
 
 
 def _admin_zone():
@@ -246,26 +246,6 @@ class SessionSignupAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("Sign-ups cancelled; %(count)d promoted from the waiting list.") % {"count": promoted}
         )
-
-
-@admin.register(BilateralMeeting)
-class BilateralMeetingAdmin(admin.ModelAdmin):
-    form = BilateralMeetingAdminForm
-    list_display = ["requesting", "invited", "topic", "local_start", "room", "status"]
-    list_filter = ["conference", "status"]
-    search_fields = ["topic", "requesting__code", "invited__code"]
-    list_select_related = ["conference", "requesting", "invited", "room"]
-    autocomplete_fields = ["requesting", "invited", "room"]
-
-    @admin.display(description=_("starts"), ordering="starts_at")
-    def local_start(self, obj: BilateralMeeting) -> str:
-        if not obj.starts_at:
-            return "—"
-        return timezone.localtime(obj.starts_at, obj.conference.tz).strftime("%Y-%m-%d %H:%M")
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with timezone.override(_admin_zone()):
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AgendaFile)

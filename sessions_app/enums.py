@@ -25,10 +25,3 @@ class RoleKind(models.TextChoices):
 class SignupStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("Waiting list")
-
-
-class BilateralStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    CANCELLED = "cancelled", _("Cancelled")

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from conference.enums import LanguageCode
 
 from .enums import SessionKind, SignupStatus
-from .models import BilateralMeeting, Room, Session
-from .validation import LocalTimeError, bilateral_problems, local_to_utc, role_conflicts, session_problems
+from .models import Room, Session
+from .validation import LocalTimeError, local_to_utc, role_conflicts, session_problems
 
 LANGUAGE_CHOICES = LanguageCode.choices
 
@@ -146,19 +146,3 @@ class AgendaFilterForm(forms.Form):
             (room.pk, room.localized_name(language)) for room in rooms
         ]
         self.fields["lang"].choices = [("", _("Any language")), *LANGUAGE_CHOICES]
-
-
-class BilateralMeetingAdminForm(forms.ModelForm):
-    class Meta:
-        model = BilateralMeeting
-        fields = ["conference", "requesting", "invited", "topic", "starts_at", "ends_at", "room", "status"]
-
-    def clean(self):
-        cleaned = super().clean()
-        meeting = self.instance
-        for name in self.Meta.fields:
-            if name in cleaned:
-                setattr(meeting, name, cleaned[name])
-        for field, message in bilateral_problems(meeting):
-            self.add_error(field if field in self.fields else None, message)
-        return cleaned

@@ -3,8 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cooperation.models import BilateralMeeting
 from sessions_app import services
-from sessions_app.models import BilateralMeeting, SessionSignup
+from sessions_app.models import SessionSignup
 from tests.factories import DelegationFactory, ParticipantFactory, RoomFactory, StaffFactory
 
 from .conftest import cairo
@@ -37,10 +38,11 @@ def _grow(conference, make_session, count, offset):
         services.agenda_file_refresh(conference, language)
 
 
-@pytest.mark.parametrize("name", ["room", "sessionsignup", "bilateralmeeting", "agendafile", "session"])
+@pytest.mark.parametrize("name", ["sessions_app_room", "sessions_app_sessionsignup", "cooperation_bilateralmeeting",
+                                  "sessions_app_agendafile", "sessions_app_session"])
 def test_admin_changelists_query_count_constant(client, conference, make_session, name):
     client.force_login(StaffFactory())
-    url = reverse(f"admin:sessions_app_{name}_changelist")
+    url = reverse(f"admin:{name}_changelist")
     _grow(conference, make_session, 1, 0)
     client.get(url)  # warm-up: the conference the pages show is looked up once, then kept in the cache
     with CaptureQueriesContext(connection) as few:
@@ -78,7 +80,7 @@ def test_admin_bilateral_meeting_in_local_time_and_room_clash_refused(client, co
     a, b = DelegationFactory(conference=conference), DelegationFactory(conference=conference)
     make_session(title="Panel", starts_at=cairo(11, 10, 30), ends_at=cairo(11, 12))
     client.force_login(StaffFactory())
-    url = reverse("admin:sessions_app_bilateralmeeting_add")
+    url = reverse("admin:cooperation_bilateralmeeting_add")
     response = client.post(url, _bilateral_post(conference, room, a, b))
     assert response.status_code == 200
     assert "Hall A is already booked at that time." in response.content.decode()
