@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import logging
 import os
 import random
@@ -28,12 +29,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from conference.models import Conference  # noqa: E402
 from registration.enums import ParticipantCategory  # noqa: E402
-from registration.models import Badge  # noqa: E402
-from registration.services import badges  # noqa: E402
+
+# Badges are moving from the registration app to onsite: the model and its services where they are at run time.
+Badge = next(model for model in apps.get_models() if model.__name__ == "Badge")
+badges = importlib.import_module(f"{Badge._meta.app_label}.services.badges")
 
 GIVEN = ["Amina", "Jean", "Fatima", "Carlos", "Olena", "Kwame", "Mei", "Youssef", "Ingrid", "Rahul", "Aïcha"]
 FAMILY = ["Haddad", "Dupont", "El-Sayed", "Rodríguez Villanueva", "Kowalczyk", "Mensah", "Nakamura", "Ben Ali"]
@@ -81,7 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sets (10 and 20) for a CI smoke test")
     args = parser.parse_args()
-    logging.getLogger("registration.services.badges").setLevel(logging.WARNING)  # keep the table readable
+    logging.getLogger(badges.__name__).setLevel(logging.WARNING)  # keep the table readable
     sizes = [10, 20] if args.quick else [50, 200, 500]
     badges.render_badges(fictitious(3), processes=1)  # warm-up: fonts, templates, stylesheets
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
