@@ -41,12 +41,13 @@ SMTP_RETRY_POLICY = {
 }
 
 # C0 (CR, LF and TAB included), DEL, C1, and the Unicode line and paragraph separators.
-_HEADER_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_HEADER_BLANKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029 ]+")
 
 
 def clean_header(value) -> str:
-    """``value`` as one line: every run of control characters and white space becomes one space."""
-    return " ".join(_HEADER_CONTROLS.sub(" ", str(value or "")).split())
+    """``value`` as one line: every run of control characters and ordinary spaces becomes one space (no-break
+    spaces, such as French typography's U+202F before a colon, stay)."""
+    return _HEADER_BLANKS.sub(" ", str(value or "")).strip(" ")
 
 
 def clean_address(value: str) -> str:

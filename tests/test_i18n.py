@@ -434,12 +434,12 @@ def test_saved_preferred_language_applies_without_cookie_and_cookie_wins(client,
 # --- e-mails in the recipient's language -----------------------------------------------------------------------
 EMAIL_TEXTS = {
     "invitation": {
-        "fr": ("Invitation : Conférence interrégionale", ["Vous êtes invité à participer", "juillet 2023",
+        "fr": ("Invitation\u202f: Conférence interrégionale", ["Nous avons le plaisir de vous inviter à participer", "juillet 2023",
                                                           "Accepter l'invitation"]),
         "ar": ("دعوة: المؤتمر الأقاليمي", ["يسرنا دعوتك إلى المشاركة", "يوليو 2023", "قبول الدعوة"]),
     },
     "approval": {
-        "fr": ("Votre inscription est approuvée : Conférence interrégionale",
+        "fr": ("Votre inscription est approuvée\u202f: Conférence interrégionale",
                ["Votre inscription à", "a été approuvée", "Voir votre inscription"]),
         "ar": ("تمت الموافقة على تسجيلك: المؤتمر الأقاليمي", ["تمت الموافقة على تسجيلك في", "عرض تسجيلك"]),
     },
@@ -617,7 +617,7 @@ def test_model_fields_have_translatable_names():
 
 @pytest.mark.parametrize(("language", "subject", "phrase"), [
     ("ar", "لديك مقعد: حفل الافتتاح", "شغر مقعد وانتقلت من قائمة الانتظار"),
-    ("fr", "Vous avez une place : Cérémonie d'ouverture", "Une place s'est libérée"),
+    ("fr", "Vous avez une place\u202f: Cérémonie d'ouverture", "Une place s'est libérée"),
 ])
 def test_waiting_list_promotion_email_in_participant_language(world, language, subject, phrase, mailoutbox,
                                                                django_capture_on_commit_callbacks):
