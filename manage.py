@@ -12,7 +12,7 @@ def main() -> None:
     try:
         execute_from_command_line(sys.argv)
     except Exception as exc:  # noqa: BLE001 - turn service outages into one readable line
-        from conference.services_check import explain_service_error
+        from conference.health import explain_service_error
 
         message = explain_service_error(exc)
         if message is None:

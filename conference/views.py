@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .services_check import check_broker, check_database
+from .health import check_broker, check_database
 
 
 def _first_url(*names: str, default: str) -> str:

@@ -33,7 +33,7 @@ from ..forms import (
 )
 from ..models import Participant
 from ..permissions import focal_delegations, get_own_participant, may_edit_step, registration_open
-from ..services.forms import (
+from ..services.steps import (
     STEP_COUNT,
     has_travel_document,
     missing_for_submission,

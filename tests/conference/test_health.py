@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from conference.services_check import check_database
+from conference.health import check_database
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from PIL import Image
 from conference.models import AuditLog
 from conference.services import AccordError
 from registration.enums import ParticipantStatus
-from registration.services.forms import photo_process
+from registration.services.steps import photo_process
 from tests.factories import ConferenceFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
