@@ -1,7 +1,7 @@
 """Writes to the programme: sessions, rooms, roles, sign-ups and waiting lists, calendar feeds, agenda files.
 
 Every function runs in a transaction, raises ``AccordError`` with a readable message on bad input (changing
-nothing), and queues its background work (agenda PDFs, e-mails) with ``transaction.on_commit``.
+nothing), and queues its background work (agenda PDFs, e-mails) with ``delay_on_commit``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from registration.models import Participant
 from . import selectors
 from .enums import SignupStatus
 from .models import AgendaFile, PersonalFeed, Room, Session, SessionRole, SessionSignup
+from .tasks import render_agenda_task, send_promotion_email_task
 from .validation import role_conflicts, session_problems
 
 AGENDA_LANGUAGES = ("en", "fr", "ar")
@@ -45,14 +45,8 @@ logger = logging.getLogger(__name__)
 def agenda_refresh_queue(conference: Conference | int) -> None:
     """After commit, queue a re-render of the agenda PDF in every language (the task skips unchanged ones)."""
     conference_id = conference if isinstance(conference, int) else conference.pk
-
-    def queue() -> None:
-        from .tasks import render_agenda_task
-
-        for language in AGENDA_LANGUAGES:
-            render_agenda_task.delay(conference_id=conference_id, language=language)
-
-    transaction.on_commit(queue)
+    for language in AGENDA_LANGUAGES:
+        render_agenda_task.delay_on_commit(conference_id=conference_id, language=language)
 
 
 def _confirmed_count(session: Session) -> int:
@@ -82,17 +76,8 @@ def _promote_waitlisted(session: Session) -> list[SessionSignup]:
             conference=session.conference,
             changes={"session": session.pk},
         )
-        transaction.on_commit(_queue_promotion_email(signup.pk))
+        send_promotion_email_task.delay_on_commit(signup_id=signup.pk)
     return promoted
-
-
-def _queue_promotion_email(signup_id: int) -> Callable[[], None]:
-    def queue() -> None:
-        from .tasks import send_promotion_email_task
-
-        send_promotion_email_task.delay(signup_id=signup_id)
-
-    return queue
 
 
 def session_save(session: Session, *, actor) -> Session:
@@ -203,18 +188,26 @@ def room_save(room: Room, *, actor) -> Room:
 # --- Sign-ups and waiting lists --------------------------------------------------------------------
 
 
+def seat_race_window() -> None:
+    """Test hook, called by :func:`signup_create` between counting the confirmed seats and inserting the sign-up.
+
+    It does nothing, and nothing in Accord makes it do anything: no argument, setting, environment variable or
+    request reaches it. The race test (``tests/sessions_app/test_concurrency.py``) replaces this module attribute
+    with pytest's ``monkeypatch`` to hold each transaction open here, so concurrent sign-ups overlap exactly where
+    a missing lock would let them overbook (pretix sleeps after its quota check for the same reason).
+    """
+
+
 def signup_create(
     session: Session,
     *,
     participant: Participant,
     actor=None,
-    lock: bool = True,
-    _after_count: Callable[[], None] | None = None,
 ) -> SessionSignup:
     """Sign a participant up: confirmed while seats are free, else on the waiting list (in order of arrival).
 
     The session row is locked (``select_for_update``) while the confirmed seats are counted, so concurrent
-    sign-ups never exceed the capacity. ``lock=False`` and ``_after_count`` exist only for the race test.
+    sign-ups never exceed the capacity. :func:`seat_race_window` runs between the count and the insert.
     """
     if participant.conference_id != session.conference_id:
         raise AccordError(_("You are registered for another conference."))
@@ -223,13 +216,11 @@ def signup_create(
     if not session.signup_required:
         raise AccordError(_("This session needs no sign-up: just come."))
     with transaction.atomic():
-        if lock:
-            session = Session.objects.select_for_update(of=("self",)).select_related("conference").order_by().get(pk=session.pk)
+        session = Session.objects.select_for_update(of=("self",)).select_related("conference").order_by().get(pk=session.pk)
         if SessionSignup.objects.filter(session=session, participant=participant).exists():
             raise AccordError(_("You have already signed up for this session."))
         confirmed = _confirmed_count(session)
-        if _after_count is not None:
-            _after_count()
+        seat_race_window()
         status = (
             SignupStatus.CONFIRMED
             if session.capacity is None or confirmed < session.capacity
