@@ -1,23 +1,22 @@
-"""The organizers' admin for the core records: conferences (with their dashboard), delegations, the audit log."""
+"""The organizers' admin for the core records: conferences, the audit log, the account e-mails.
+
+The delegation admin (with its members) and the conference dashboard (participant counts) live in
+``registration.admin``: they show participants, which ``conference`` does not import.
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registration.enums import ParticipantCategory
-from registration.models import Participant
+from .models import AuditLog, Conference, EmailText, OutgoingEmail, Partner
 
-from . import selectors
-from .models import AuditLog, Conference, Delegation, EmailText, OutgoingEmail, Partner
+# The dashboard is registration's admin page (it counts participants); named here by URL name only.
+DASHBOARD_URL_NAME = "admin:registration_participant_dashboard"
 
 admin.site.site_header = _("Accord administration")
 admin.site.site_title = _("Accord administration")
@@ -85,122 +84,22 @@ class ConferenceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("dashboard"))
     def dashboard_link(self, obj: Conference) -> str:
-        url = reverse("admin:conference_conference_dashboard", args=[obj.pk])
+        url = reverse(DASHBOARD_URL_NAME, args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
 
     def get_urls(self):
         urls = [
             path(
                 "<int:object_id>/dashboard/",
-                self.admin_site.admin_view(self.dashboard_view),
+                self.admin_site.admin_view(self.dashboard_redirect),
                 name="conference_conference_dashboard",
             ),
         ]
         return urls + super().get_urls()
 
-    def dashboard_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        conference = get_object_or_404(Conference, pk=object_id)
-        if not self.has_view_permission(request, conference):
-            raise PermissionDenied
-        counts = selectors.conference_dashboard(conference)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Dashboard: %(name)s") % {"name": conference.short_name or conference.name},
-            "opts": self.model._meta,
-            "original": conference,
-            "conference": conference,
-            "counts": counts,
-        }
-        return TemplateResponse(request, "admin/conference/conference/dashboard.html", context)
-
-
-class ParticipantInline(admin.TabularInline):
-    """A compact, read-only list of the delegation's members (edited in the participant admin)."""
-
-    model = Participant
-    fk_name = "delegation"
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ["name", "category", "status"]
-    readonly_fields = ["name", "category", "status"]
-    verbose_name_plural = _("members")
-
-    @admin.display(description=_("name"))
-    def name(self, obj: Participant) -> str:
-        return obj.printed_name
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class DelegationAdminForm(forms.ModelForm):
-    class Meta:
-        model = Delegation
-        fields = [
-            "conference", "code", "kind", "country", "organization", "organization_fr", "organization_ar",
-            "focal_points", "head", "seat_quota", "category_quotas", "nominable_categories", "nomination_letter",
-            "notes",
-        ]
-
-    nominable_categories = forms.MultipleChoiceField(
-        label=_("categories focal points may nominate"),
-        choices=ParticipantCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("The categories in which this delegation's focal points may nominate members."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        head = cleaned.get("head")
-        if head is not None and self.instance.pk and head.delegation_id != self.instance.pk:
-            self.add_error("head", _("The head of delegation must be a member of this delegation."))
-        if cleaned.get("seat_quota") is not None and cleaned["seat_quota"] < 0:
-            self.add_error("seat_quota", _("The seat quota cannot be negative."))
-        quotas = cleaned.get("category_quotas") or {}
-        if not isinstance(quotas, dict) or any(
-            not isinstance(value, int) or value < 0 for value in quotas.values()
-        ):
-            self.add_error("category_quotas", _('Give whole, non-negative numbers, for example {"delegate": 3}.'))
-        return cleaned
-
-
-@admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
-    form = DelegationAdminForm
-    list_display = ["code", "display_name", "kind", "country", "conference", "participant_count", "seat_quota"]
-    list_display_links = ["code", "display_name"]
-    list_filter = ["conference", "kind", "country"]
-    search_fields = ["code", "organization", "organization_fr", "organization_ar", "country"]
-    list_select_related = ["conference"]
-    autocomplete_fields = ["focal_points"]
-    raw_id_fields = ["head"]
-    inlines = [ParticipantInline]
-    readonly_fields = ["nomination_letter_uploaded_at", "created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["conference", "code", "kind", "country"]}),
-        (_("Organization"), {"fields": ["organization", "organization_fr", "organization_ar"]}),
-        (_("People and seats"), {
-            "fields": ["focal_points", "head", "seat_quota", "category_quotas", "nominable_categories"],
-        }),
-        (_("Paperwork"), {"fields": ["nomination_letter", "nomination_letter_uploaded_at", "notes"]}),
-        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_total=Count("participants"))
-
-    @admin.display(description=_("participants"), ordering="participant_total")
-    def participant_count(self, obj: Delegation) -> int:
-        return obj.participant_total
-
-    @admin.display(description=_("delegation"))
-    def display_name(self, obj: Delegation) -> str:
-        return obj.display_name()
+    def dashboard_redirect(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        """The dashboard's former address: it moved to the participant admin."""
+        return HttpResponseRedirect(reverse(DASHBOARD_URL_NAME, args=[object_id]))
 
 
 @admin.register(AuditLog)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 from .models import Conference, EmailText, localized
 
@@ -16,55 +15,6 @@ def current_conference() -> Conference | None:
     if conference is None:
         conference = Conference.objects.first()
     return conference
-
-
-def conference_dashboard(conference: Conference) -> dict:
-    """Counts for the organizers' dashboard, in a constant number of aggregate queries.
-
-    Returns totals, and rows per delegation, category, status and gender, each with its label.
-    """
-    from django.db.models import Count, Q
-
-    from registration.enums import Gender, ParticipantCategory, ParticipantStatus
-    from registration.models import Participant
-
-    from .models import Delegation
-
-    participants = Participant.objects.filter(conference=conference)
-    active = ~Q(participants__status__in=[ParticipantStatus.REJECTED, ParticipantStatus.CANCELLED])
-    delegations = list(
-        Delegation.objects.filter(conference=conference)
-        .annotate(
-            total=Count("participants"),
-            approved=Count("participants", filter=Q(participants__status=ParticipantStatus.APPROVED)),
-            active=Count("participants", filter=active),
-            checked_in=Count("participants", filter=Q(participants__checked_in_at__isnull=False)),
-        )
-        .order_by("kind", "code")
-    )
-    totals = participants.aggregate(
-        total=Count("id"),
-        approved=Count("id", filter=Q(status=ParticipantStatus.APPROVED)),
-        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
-        without_delegation=Count("id", filter=Q(delegation__isnull=True)),
-    )
-
-    def grouped(field: str, choices) -> list[dict]:
-        found = {
-            row[field]: row["n"]
-            for row in participants.order_by().values(field).annotate(n=Count("id"))
-        }
-        rows = [{"value": value, "label": label, "count": found.pop(value, 0)} for value, label in choices]
-        rows += [{"value": value, "label": value or "—", "count": n} for value, n in found.items()]
-        return rows
-
-    return {
-        "totals": totals,
-        "delegations": delegations,
-        "categories": grouped("category", ParticipantCategory.choices),
-        "statuses": grouped("status", ParticipantStatus.choices),
-        "genders": grouped("gender", [*Gender.choices, ("", _("Not given"))]),
-    }
 
 
 def conference_email_text(conference: Conference | None, kind: str, language: str) -> tuple[str | None, str]:

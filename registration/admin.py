@@ -16,7 +16,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,10 +28,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from conference.models import AuditLog, Conference
+from conference.models import AuditLog, Conference, Delegation
 from conference.services import AccordError, audit_record
 
-from . import exports
+from . import exports, selectors
+from .enums import ParticipantCategory
 from .imports import MAX_BYTES, invitations_check, invitations_import
 from .models import (
     Invitation,
@@ -296,6 +299,33 @@ class ParticipantAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*PARTICIPANT_READONLY, "conference"] if obj is not None else PARTICIPANT_READONLY
 
+    # -- the organizers' dashboard: counts for one conference ------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "dashboard/<int:conference_id>/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="registration_participant_dashboard",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def dashboard_view(self, request: HttpRequest, conference_id: int) -> HttpResponse:
+        """Participants per delegation, category, status and gender (the conference list and form link here)."""
+        conference = get_object_or_404(Conference, pk=conference_id)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Dashboard: %(name)s") % {"name": conference.short_name or conference.name},
+            "opts": Conference._meta,
+            "original": conference,
+            "conference": conference,
+            "counts": selectors.conference_dashboard(conference),
+        }
+        return TemplateResponse(request, "admin/registration/participant/dashboard.html", context)
+
     # -- bulk actions -----------------------------------------------------------------------------
 
     def _decision_action(self, request, queryset, *, verb: str, bulk, reason_required: bool, title):
@@ -404,6 +434,98 @@ def _format_changes(changes) -> str:
 
 
 # Invitations --------------------------------------------------------------------------------------
+
+
+# -- delegations (a core record of ``conference``, administered here with its members) ---------
+
+
+class ParticipantInline(admin.TabularInline):
+    """A compact, read-only list of the delegation's members (edited in the participant admin)."""
+
+    model = Participant
+    fk_name = "delegation"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["name", "category", "status"]
+    readonly_fields = ["name", "category", "status"]
+    verbose_name_plural = _("members")
+
+    @admin.display(description=_("name"))
+    def name(self, obj: Participant) -> str:
+        return obj.printed_name
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DelegationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = [
+            "conference", "code", "kind", "country", "organization", "organization_fr", "organization_ar",
+            "focal_points", "head", "seat_quota", "category_quotas", "nominable_categories", "nomination_letter",
+            "notes",
+        ]
+
+    nominable_categories = forms.MultipleChoiceField(
+        label=_("categories focal points may nominate"),
+        choices=ParticipantCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The categories in which this delegation's focal points may nominate members."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        head = cleaned.get("head")
+        if head is not None and self.instance.pk and head.delegation_id != self.instance.pk:
+            self.add_error("head", _("The head of delegation must be a member of this delegation."))
+        if cleaned.get("seat_quota") is not None and cleaned["seat_quota"] < 0:
+            self.add_error("seat_quota", _("The seat quota cannot be negative."))
+        quotas = cleaned.get("category_quotas") or {}
+        if not isinstance(quotas, dict) or any(
+            not isinstance(value, int) or value < 0 for value in quotas.values()
+        ):
+            self.add_error("category_quotas", _('Give whole, non-negative numbers, for example {"delegate": 3}.'))
+        return cleaned
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    form = DelegationAdminForm
+    list_display = ["code", "display_name", "kind", "country", "conference", "participant_count", "seat_quota"]
+    list_display_links = ["code", "display_name"]
+    list_filter = ["conference", "kind", "country"]
+    search_fields = ["code", "organization", "organization_fr", "organization_ar", "country"]
+    list_select_related = ["conference"]
+    autocomplete_fields = ["focal_points"]
+    raw_id_fields = ["head"]
+    inlines = [ParticipantInline]
+    readonly_fields = ["nomination_letter_uploaded_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["conference", "code", "kind", "country"]}),
+        (_("Organization"), {"fields": ["organization", "organization_fr", "organization_ar"]}),
+        (_("People and seats"), {
+            "fields": ["focal_points", "head", "seat_quota", "category_quotas", "nominable_categories"],
+        }),
+        (_("Paperwork"), {"fields": ["nomination_letter", "nomination_letter_uploaded_at", "notes"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(participant_total=Count("participants"))
+
+    @admin.display(description=_("participants"), ordering="participant_total")
+    def participant_count(self, obj: Delegation) -> int:
+        return obj.participant_total
+
+    @admin.display(description=_("delegation"))
+    def display_name(self, obj: Delegation) -> str:
+        return obj.display_name()
 
 
 class InvitationAddForm(forms.ModelForm):

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Delegation
 
-from .enums import ParticipantCategory, ParticipantStatus, RequestKind
+from .enums import Gender, ParticipantCategory, ParticipantStatus, RequestKind
 from .models import Participant
 
 # Members that hold a seat: everybody not cancelled or rejected (see seat_holders).
@@ -98,3 +99,45 @@ def delegation_quota(delegation: Delegation) -> Quota:
 def conference_delegations(conference: Conference) -> QuerySet[Delegation]:
     """Delegations a person may ask to join, for the open-request form."""
     return Delegation.objects.filter(conference=conference).order_by("code")
+
+
+def conference_dashboard(conference: Conference) -> dict:
+    """Counts for the organizers' dashboard, in a constant number of aggregate queries.
+
+    Returns totals, and rows per delegation, category, status and gender, each with its label.
+    """
+    participants = Participant.objects.filter(conference=conference)
+    active = ~Q(participants__status__in=SEAT_FREEING_STATUSES)
+    delegations = list(
+        Delegation.objects.filter(conference=conference)
+        .annotate(
+            total=Count("participants"),
+            approved=Count("participants", filter=Q(participants__status=ParticipantStatus.APPROVED)),
+            active=Count("participants", filter=active),
+            checked_in=Count("participants", filter=Q(participants__checked_in_at__isnull=False)),
+        )
+        .order_by("kind", "code")
+    )
+    totals = participants.aggregate(
+        total=Count("id"),
+        approved=Count("id", filter=Q(status=ParticipantStatus.APPROVED)),
+        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+        without_delegation=Count("id", filter=Q(delegation__isnull=True)),
+    )
+
+    def grouped(field: str, choices) -> list[dict]:
+        found = {
+            row[field]: row["n"]
+            for row in participants.order_by().values(field).annotate(n=Count("id"))
+        }
+        rows = [{"value": value, "label": label, "count": found.pop(value, 0)} for value, label in choices]
+        rows += [{"value": value, "label": value or "—", "count": n} for value, n in found.items()]
+        return rows
+
+    return {
+        "totals": totals,
+        "delegations": delegations,
+        "categories": grouped("category", ParticipantCategory.choices),
+        "statuses": grouped("status", ParticipantStatus.choices),
+        "genders": grouped("gender", [*Gender.choices, ("", _("Not given"))]),
+    }

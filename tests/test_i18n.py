@@ -335,7 +335,7 @@ PAGES = [
     ("password reset done", None, lambda w: reverse("account_reset_password_done")),
     ("invitation landing", None, lambda w: w["invitation_url"]),
     ("programme grid", "staff", lambda w: reverse("sessions_app:grid", args=["2023-07-10"])),
-    ("admin dashboard", "staff", lambda w: reverse("admin:conference_conference_dashboard",
+    ("admin dashboard", "staff", lambda w: reverse("admin:registration_participant_dashboard",
                                                    args=[w["conference"].pk])),
     ("admin delegation", "staff", lambda w: reverse("admin:conference_delegation_change",
                                                     args=[w["delegation"].pk])),

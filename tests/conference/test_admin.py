@@ -125,9 +125,19 @@ def test_conference_admin_rejects_registration_closing_before_opening(staff_clie
 
 def test_conference_change_form_and_changelist_link_dashboard(staff_client):
     conference = ConferenceFactory()
-    dashboard = f"/admin/conference/conference/{conference.pk}/dashboard/"
+    dashboard = f"/admin/registration/participant/dashboard/{conference.pk}/"
     assert dashboard in staff_client.get("/admin/conference/conference/").content.decode()
     assert dashboard in staff_client.get(f"/admin/conference/conference/{conference.pk}/change/").content.decode()
+
+
+def test_dashboard_former_address_redirects_to_participant_admin(staff_client):
+    conference = ConferenceFactory()
+    response = staff_client.get(f"/admin/conference/conference/{conference.pk}/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/registration/participant/dashboard/{conference.pk}/"
+    followed = staff_client.get(response["Location"])
+    assert followed.status_code == 200
+    assert followed.context["conference"] == conference
 
 
 def test_conference_changelist_queries_constant(staff_client):
@@ -162,7 +172,7 @@ def test_dashboard_counts_per_delegation_category_status_gender(staff_client):
     _populate(conference, 2, 3)
     ParticipantFactory(conference=conference, delegation=None, status="approved", category="media", gender="male")
     ParticipantFactory(status="approved")  # another conference: not counted
-    response = staff_client.get(f"/admin/conference/conference/{conference.pk}/dashboard/")
+    response = staff_client.get(f"/admin/registration/participant/dashboard/{conference.pk}/")
     assert response.status_code == 200
     counts = response.context["counts"]
     assert counts["totals"] == {"total": 7, "approved": 3, "checked_in": 2, "without_delegation": 1}
@@ -181,7 +191,7 @@ def test_dashboard_counts_per_delegation_category_status_gender(staff_client):
 def test_dashboard_queries_constant_with_few_and_many_participants(staff_client):
     conference = ConferenceFactory()
     _populate(conference, 1, 1)
-    url = f"/admin/conference/conference/{conference.pk}/dashboard/"
+    url = f"/admin/registration/participant/dashboard/{conference.pk}/"
     few, _ = _count_queries(staff_client, url)
     _populate_more = [DelegationFactory(conference=conference, code=f"M{i}") for i in range(15)]
     for delegation in _populate_more:
@@ -194,7 +204,7 @@ def test_dashboard_queries_constant_with_few_and_many_participants(staff_client)
 
 def test_dashboard_staff_only(client):
     conference = ConferenceFactory()
-    url = f"/admin/conference/conference/{conference.pk}/dashboard/"
+    url = f"/admin/registration/participant/dashboard/{conference.pk}/"
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
@@ -202,8 +212,15 @@ def test_dashboard_staff_only(client):
     assert client.get(url).status_code == 302
 
 
+def test_dashboard_needs_permission_to_view_participants(client):
+    conference = ConferenceFactory()
+    url = f"/admin/registration/participant/dashboard/{conference.pk}/"
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 403
+
+
 def test_dashboard_missing_conference_is_404(staff_client):
-    assert staff_client.get("/admin/conference/conference/999999/dashboard/").status_code == 404
+    assert staff_client.get("/admin/registration/participant/dashboard/999999/").status_code == 404
 
 
 def test_delegation_change_page_queries_constant_with_one_and_many_members(staff_client):
