@@ -46,7 +46,7 @@ test: $(DEV_STAMP) syslibs
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	DATABASE_URL= $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r conference registration sessions_app onsite logistics cooperation -x '*/migrations/*,*/tests/*' -ll
+	$(VENV)/bin/bandit -q -r conference registration sessions_app onsite logistics cooperation demo -x '*/migrations/*,*/tests/*' -ll
 
 audit: $(DEV_STAMP)
 	$(VENV)/bin/pip-audit --skip-editable || echo "pip-audit could not reach its service; floors are checked by tests/test_advisories.py"

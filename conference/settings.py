@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "onsite",
     "logistics",
     "cooperation",
+    "demo",
 ]
 
 MIDDLEWARE = [

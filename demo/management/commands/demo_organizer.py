@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from conference.services import demo_organizer_ensure
+from demo.services import demo_organizer_ensure
 
 
 class Command(BaseCommand):

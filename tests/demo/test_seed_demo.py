@@ -129,3 +129,18 @@ def test_seed_demo_keeps_organizer_edits_and_fills_gaps():
     participant.refresh_from_db()
     assert participant.position == "Edited by an organizer"
     assert Participant.objects.filter(email=removed_email).count() == 1
+
+
+def test_demo_organizer_creates_staff_with_verified_address(monkeypatch):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-test")
+    out = io.StringIO()
+    call_command("demo_organizer", email="organizer@example.org", stdout=out)
+    user = get_user_model().objects.get(email="organizer@example.org")
+    assert (user.is_staff, user.is_superuser, user.check_password("demo-password-for-test")) == (True, True, True)
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
+        ("organizer@example.org", True, True)
+    ]
+    assert out.getvalue().startswith("Demo organizer: organizer@example.org / password: demo-password-for-test")

@@ -10,24 +10,17 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from conference import demo_data
 from conference.models import Conference, Delegation, Partner
+from demo import demo_data
 from onsite.models import Badge
 from registration.models import Participant
+from registration.services.participants import new_public_id
 from sessions_app.models import Room, Session, SessionRole
 
 SOURCE_BY_CATEGORY = {
     "delegate": "nomination", "expert": "nomination", "head": "invitation", "speaker": "invitation",
     "media": "request",
 }
-
-
-def _new_public_id() -> str:
-    try:
-        from registration.services.participants import new_public_id
-    except ImportError:  # pragma: no cover - the registration service not present
-        return secrets.token_hex(12)
-    return new_public_id()
 
 
 class Command(BaseCommand):
@@ -116,7 +109,7 @@ class Command(BaseCommand):
                 Participant(
                     conference=conference,
                     delegation_id=delegation_ids.get(spec.delegation) if spec.delegation else None,
-                    public_id=_new_public_id(),
+                    public_id=new_public_id(),
                     category=spec.category,
                     status=spec.status,
                     status_reason="Seat quota reached for this category." if spec.status == "rejected" else "",
