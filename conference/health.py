@@ -21,18 +21,15 @@ def explain_service_error(exc: BaseException) -> str | None:
     if isinstance(exc, ImproperlyConfigured) and str(exc).startswith("accord: "):
         return str(exc).splitlines()[0]  # our own settings errors already name the variable
     from django.db import OperationalError as DbOperationalError
+    from kombu.exceptions import OperationalError as BrokerOperationalError
 
-    try:
-        from kombu.exceptions import OperationalError as BrokerOperationalError
-    except ImportError:  # pragma: no cover
-        BrokerOperationalError = ()  # noqa: N806
     if isinstance(exc, DbOperationalError):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         return (
             f"accord: cannot reach the database at DATABASE_URL={_redact(os.environ.get('DATABASE_URL'))}: "
             f"{first}. Set DATABASE_URL to a reachable PostgreSQL, or unset it for the embedded SQLite."
         )
-    if BrokerOperationalError and isinstance(exc, BrokerOperationalError):
+    if isinstance(exc, BrokerOperationalError):
         return (
             f"accord: cannot reach the Celery broker at CELERY_BROKER_URL="
             f"{_redact(os.environ.get('CELERY_BROKER_URL'))}: {exc}. Set CELERY_BROKER_URL to a reachable "

@@ -79,13 +79,6 @@ def may_decide(delegation: Delegation) -> bool:
     return bool(delegation.conference.focal_points_may_approve)
 
 
-def verified_emails(user) -> list[str]:
-    from allauth.account.models import EmailAddress
-
-    emails = list(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
-    return [email.lower() for email in emails]
-
-
 def get_own_participant(user, conference: Conference | None) -> Participant | None:
     """The user's participation in ``conference``: linked to the account, or under one of its verified e-mails.
 

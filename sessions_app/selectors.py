@@ -18,7 +18,6 @@ from django.utils import translation
 
 from conference.enums import LanguageCode
 from conference.models import Conference
-from registration.enums import ParticipantStatus
 from registration.models import Participant
 
 from .enums import SignupStatus
@@ -115,13 +114,6 @@ def participant_for(user, conference: Conference | None) -> Participant | None:
     return user.participations.filter(conference=conference).select_related("conference").first()
 
 
-def approved_participant_for(user, conference: Conference | None) -> Participant | None:
-    participant = participant_for(user, conference)
-    if participant is None or participant.status != ParticipantStatus.APPROVED:
-        return None
-    return participant
-
-
 def signups_with_position(participant: Participant) -> list[SessionSignup]:
     """The participant's sign-ups with their session; waitlisted ones get ``position`` (1 = next in line)."""
     ahead = (
@@ -148,17 +140,6 @@ def participant_roles(participant: Participant) -> list[SessionRole]:
         SessionRole.objects.filter(participant=participant)
         .select_related("session__room")
         .order_by("session__starts_at", "session_id", "order")
-    )
-
-
-def personal_sessions(participant: Participant) -> list[Session]:
-    """Sessions the participant signed up for (confirmed or waitlisted) or holds a role in, in time order."""
-    return list(
-        Session.objects.filter(conference_id=participant.conference_id)
-        .filter(Q(signups__participant=participant) | Q(roles__participant=participant))
-        .distinct()
-        .select_related("room")
-        .order_by("starts_at", "id")
     )
 
 
@@ -305,12 +286,31 @@ def session_card(session: Session, language: str) -> SessionCard:
         )
 
 
+#: Upper bound on how stale the cached programme conference can be after a write that sends no signal.
+PROGRAMME_CONFERENCE_SECONDS = 60
+
+
+def programme_conference_key() -> str:
+    """The shared cache's key of the programme's conference (it follows ACCORD_DEFAULT_CONFERENCE)."""
+    return f"accord:programme-conference:{settings.ACCORD_DEFAULT_CONFERENCE}"
+
+
 def programme_conference() -> Conference | None:
-    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one (one query)."""
-    return (
-        Conference.objects.annotate(
-            is_default=Case(When(slug=settings.ACCORD_DEFAULT_CONFERENCE, then=Value(1)), default=Value(0))
+    """The conference the public programme shows: ACCORD_DEFAULT_CONFERENCE, else the latest one.
+
+    Kept in Django's shared cache (no query while nothing changed); a save or delete of any conference drops it
+    at once (``sessions_app.receivers``).
+    """
+    key = programme_conference_key()
+    conference = cache.get(key)
+    if conference is None:
+        conference = (
+            Conference.objects.annotate(
+                is_default=Case(When(slug=settings.ACCORD_DEFAULT_CONFERENCE, then=Value(1)), default=Value(0))
+            )
+            .order_by("-is_default", "-start_date", "-id")
+            .first()
         )
-        .order_by("-is_default", "-start_date", "-id")
-        .first()
-    )
+        if conference is not None:
+            cache.set(key, conference, PROGRAMME_CONFERENCE_SECONDS)
+    return conference

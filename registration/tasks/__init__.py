@@ -1,10 +1,3 @@
-"""Celery tasks of registration: thin, take ids, call one service. Submodules register on import."""
+"""Celery tasks of registration: thin, take ids, call one service. Importing the package registers them."""
 
-from importlib import import_module
-
-for _name in ("invitations", "participants"):
-    try:
-        import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as exc:  # a submodule not written yet
-        if exc.name != f"{__name__}.{_name}":
-            raise
+from . import invitations, participants  # noqa: F401
