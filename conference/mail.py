@@ -1,13 +1,13 @@
-"""The one builder of every e-mail Accord sends, the one retry policy for SMTP faults, and the account outbox.
+"""The one builder of every e-mail Accord sends, the faults worth a retry, and the account outbox.
 
 ``build_message`` is the only place that makes an ``EmailMultiAlternatives``: the apps render their templates
 and hand it the parts. It cleans every header value (line breaks, tabs and other control characters become a
 space), so a title or a name stored before the input validators existed can never stop a send with Django's
 ``BadHeaderError``.
 
-``SMTP_RETRY_POLICY`` is spread into the options of every sending task; ``is_transient`` tells a fault worth
-retrying (connection refused, time-out, 4xx) from one that no retry will cure (5xx, a message that cannot be
-built), which the services record as failed at once.
+The sending tasks share one retry policy (``conference.retry.SMTP_RETRY_POLICY``); ``is_transient`` tells a
+fault worth retrying (connection refused, time-out, 4xx) from one that no retry will cure (5xx, a message that
+cannot be built), which the services record as failed at once.
 
 Account e-mails (allauth's reset, verification, notices) are rendered in the request by
 ``conference.accounts.AccountAdapter``, stored as an ``OutgoingEmail`` and sent by a task after commit:
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from email.utils import formataddr, parseaddr
-from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
+from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -27,18 +27,10 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .retry import SEND_ERRORS
+from .tasks import send_outgoing_email_task
+
 logger = logging.getLogger(__name__)
-
-# Faults of the conversation with the SMTP server (OSError covers refused connections and time-outs).
-SEND_ERRORS = (SMTPException, ConnectionError, OSError)
-
-SMTP_RETRY_POLICY = {
-    "autoretry_for": SEND_ERRORS,
-    "retry_backoff": settings.ACCORD_INVITATION_RETRY_BACKOFF,
-    "retry_backoff_max": settings.ACCORD_INVITATION_RETRY_BACKOFF_MAX,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
 
 # C0 (CR, LF and TAB included), DEL, C1, and the Unicode line and paragraph separators.
 _HEADER_BLANKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029 ]+")
@@ -119,7 +111,6 @@ def outgoing_email_queue(message: EmailMultiAlternatives, *, template: str) -> i
     it is up or down.
     """
     from .models import OutgoingEmail
-    from .tasks import send_outgoing_email_task
 
     html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
     row = OutgoingEmail.objects.create(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .mail import SMTP_RETRY_POLICY
+from .retry import SMTP_RETRY_POLICY
 
 
 @shared_task(bind=True, name="conference.send_outgoing_email", ignore_result=True, **SMTP_RETRY_POLICY)

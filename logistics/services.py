@@ -32,6 +32,8 @@ from registration.emails import visa_letter_email
 from registration.enums import ParticipantStatus
 from registration.models import Participant, TravelDocument
 
+from .tasks import issue_visa_letter_task, send_visa_letter_task
+
 logger = logging.getLogger(__name__)
 
 LETTER_CSS = "pdf/letter.css"
@@ -170,8 +172,7 @@ def visa_letter_issue(participant: Participant, *, actor, reissue: bool = False)
             raise
         if old_name and old_name != new_name:
             transaction.on_commit(lambda: storage.delete(old_name))
-        participant_id = locked.pk
-        transaction.on_commit(lambda: _queue_send(participant_id))
+        send_visa_letter_task.delay_on_commit(participant_id=locked.pk)
     for name in ("visa_letter", "visa_letter_reference", "visa_letter_issued_at"):
         setattr(participant, name, getattr(locked, name))
     return locked
@@ -192,28 +193,18 @@ def visa_letter_download_record(participant: Participant, *, actor) -> None:
 def visa_letter_queue_issue(participant_id: int) -> None:
     """Queue the issue of ``participant_id``'s visa letter if they are approved and asked for one (called after
     the approval commits)."""
-    from .tasks import issue_visa_letter_task
-
     if Participant.objects.filter(
         pk=participant_id, status=ParticipantStatus.APPROVED, needs_visa_letter=True
     ).exists():
-        issue_visa_letter_task.delay(participant_id)
+        issue_visa_letter_task.delay_on_commit(participant_id=participant_id)
 
 
 def visa_letter_queue_reissue(participant_ids, *, actor) -> None:
     """Queue, after commit, the issue again of each participant's letter by ``actor`` (the admin action): the PDFs
     are rendered by the task, one participant at a time, never in the request."""
-    from .tasks import issue_visa_letter_task
-
     actor_id = getattr(actor, "pk", None)
     for participant_id in participant_ids:
-        issue_visa_letter_task.delay_on_commit(participant_id, reissue=True, actor_id=actor_id)
-
-
-def _queue_send(participant_id: int) -> None:
-    from .tasks import send_visa_letter_task
-
-    send_visa_letter_task.delay(participant_id=participant_id)
+        issue_visa_letter_task.delay_on_commit(participant_id=participant_id, reissue=True, actor_id=actor_id)
 
 
 def visa_letter_send(participant_id: int, *, final_attempt: bool = True) -> bool:

@@ -7,8 +7,7 @@ import logging
 
 from celery import shared_task
 
-from conference.mail import SMTP_RETRY_POLICY
-from conference.services import AccordError
+from conference.retry import SMTP_RETRY_POLICY
 from registration.models import Participant
 
 logger = logging.getLogger(__name__)
@@ -19,6 +18,8 @@ def issue_visa_letter_task(participant_id: int, *, reissue: bool = False, actor_
     """Issue the letter of ``participant_id`` unless it already has one (a second run sends nothing); with
     ``reissue`` (the admin action, by ``actor_id``) issue it again."""
     from django.contrib.auth import get_user_model
+
+    from conference.services import AccordError
 
     from .services import visa_letter_issue
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from conference.mail import SMTP_RETRY_POLICY
 from conference.models import Conference
+from conference.retry import SMTP_RETRY_POLICY
 
 
 @shared_task(name="sessions_app.render_agenda", ignore_result=True)

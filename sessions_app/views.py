@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from . import selectors, services
 from .forms import AgendaFilterForm
 from .ical import build_calendar
 from .models import AgendaFile, Session, SessionSignup
+from .tasks import render_agenda_task
 
 
 def _language() -> str:
@@ -296,12 +296,9 @@ def ical_personal(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _queue_agenda_refresh(conference, language: str) -> None:
-    from .tasks import render_agenda_task
-
+    """Queue one language's re-render, at most once per two minutes (many readers may find the file stale)."""
     if cache.add(f"agenda-refresh:{conference.pk}:{language}", 1, timeout=120):
-        transaction.on_commit(
-            lambda: render_agenda_task.delay(conference_id=conference.pk, language=language)
-        )
+        render_agenda_task.delay_on_commit(conference_id=conference.pk, language=language)
 
 
 @require_GET

@@ -39,6 +39,7 @@ from registration.models import Participant
 
 from ..enums import BatchStatus
 from ..models import Badge, BadgeBatch, BadgePrint, RevokedBadgeToken
+from ..tasks import badge_batch_task, badge_prerender_task
 
 logger = logging.getLogger(__name__)
 
@@ -452,7 +453,7 @@ def badge_revoke(participant: Participant, *, actor, reason: str = "") -> Badge:
             actor=actor, action="badge.revoke", target=participant, conference=participant.conference,
             changes={"reason": reason},
         )
-        transaction.on_commit(lambda: badge_prerender_queue(participant.pk))
+        badge_prerender_task.delay_on_commit(participant_id=participant.pk)
     participant.badge = badge
     return badge
 
@@ -481,13 +482,6 @@ def badge_prerender(participant: Participant) -> Badge | None:
     if old_name and old_name != badge.cached_pdf.name:
         badge.cached_pdf.storage.delete(old_name)
     return badge
-
-
-def badge_prerender_queue(participant_id: int) -> None:
-    """Queue the pre-render of one participant's badge (call it from ``transaction.on_commit``)."""
-    from ..tasks import badge_prerender_task
-
-    badge_prerender_task.delay(participant_id=participant_id)
 
 
 def badge_print_record(badge: Badge, *, actor, reprint_reason: str | None = None, batch: BadgeBatch | None = None):
@@ -605,14 +599,8 @@ def badge_batch_start(
             actor=actor, action="badge.batch", target=batch, conference=conference,
             changes={"delegation": delegation.code if delegation else "", "count": total, "layout": layout},
         )
-        transaction.on_commit(lambda: _queue_batch(batch.pk))
+        badge_batch_task.delay_on_commit(batch_id=batch.pk)
     return batch
-
-
-def _queue_batch(batch_id: int) -> None:
-    from ..tasks import badge_batch_task
-
-    badge_batch_task.delay(batch_id=batch_id)
 
 
 def _stale_running(now) -> Q:
@@ -642,8 +630,7 @@ def badge_batch_rerun(batch: BadgeBatch, *, actor) -> BadgeBatch:
         if not requeued:
             raise AccordError(_("This batch is not failed or stalled; it cannot be run again."))
         audit_record(actor=actor, action="badge_batch.rerun", target=batch, conference=batch.conference)
-        batch_id = batch.pk
-        transaction.on_commit(lambda: _queue_batch(batch_id))
+        badge_batch_task.delay_on_commit(batch_id=batch.pk)
     batch.refresh_from_db()
     return batch
 

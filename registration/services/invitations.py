@@ -40,6 +40,7 @@ from conference.validators import single_line_problem
 
 from ..enums import InvitationStatus, ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Invitation, InvitationSendAttempt, Participant
+from ..tasks.invitations import send_invitation_task
 from .participants import normalize_email, participant_create
 
 logger = logging.getLogger(__name__)
@@ -85,14 +86,7 @@ def _queue_send(invitation: Invitation) -> None:
     """Bump the send generation and queue the sending task after commit (call inside a transaction)."""
     Invitation.objects.filter(pk=invitation.pk).update(send_generation=F("send_generation") + 1)
     invitation.refresh_from_db(fields=["send_generation"])
-    invitation_id, generation = invitation.pk, invitation.send_generation
-
-    def queue() -> None:
-        from ..tasks.invitations import send_invitation_task
-
-        send_invitation_task.delay(invitation_id=invitation_id, generation=generation)
-
-    transaction.on_commit(queue)
+    send_invitation_task.delay_on_commit(invitation_id=invitation.pk, generation=invitation.send_generation)
 
 
 def invitation_check_available(conference: Conference, email: str) -> None:

@@ -1,7 +1,7 @@
 """Writes for participants: create, update, and the organizer's decisions (approve, reject, cancel).
 
 Every function here runs in one transaction, records an audit entry, and queues its e-mails with
-``transaction.on_commit`` so that nothing is sent for a change that was rolled back.
+``delay_on_commit`` so that nothing is sent for a change that was rolled back.
 
 Signatures are stable (other modules call them):
 
@@ -39,6 +39,7 @@ from conference.validators import single_line_problem
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Participant, ParticipantNotice
 from ..signals import participant_approved, participant_changed
+from ..tasks.participants import send_participant_notice_task
 
 logger = logging.getLogger(__name__)
 
@@ -252,19 +253,13 @@ def _decide(
             changes={"status": {"old": old_status, "new": new_status}, "reason": reason},
         )
         notice = ParticipantNotice.objects.create(participant=locked, kind=notice_kind, reason=reason)
-        transaction.on_commit(lambda: _queue_notice(notice.pk))
+        send_participant_notice_task.delay_on_commit(notice_id=notice.pk)
         if new_status == ParticipantStatus.APPROVED:  # onsite: the badge; logistics: the visa letter (flow 3)
             transaction.on_commit(lambda: participant_approved.send(sender=Participant, participant_id=locked.pk))
     # Keep the caller's instance current.
     for name in ("status", "status_reason", "decided_at", "decided_by_id"):
         setattr(participant, name, getattr(locked, name))
     return locked
-
-
-def _queue_notice(notice_id: int) -> None:
-    from ..tasks.participants import send_participant_notice_task
-
-    send_participant_notice_task.delay(notice_id=notice_id)
 
 
 def participant_approve(participant: Participant, *, actor, reason: str = "") -> Participant:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from conference.mail import SMTP_RETRY_POLICY
-
-from ..services.invitations import invitation_send
+from conference.retry import SMTP_RETRY_POLICY
 
 
 @shared_task(bind=True, name="registration.send_invitation", **SMTP_RETRY_POLICY)
@@ -15,6 +13,8 @@ def send_invitation_task(self, *, invitation_id: int, generation: int) -> bool:
 
     No token travels through the broker: the service derives it from the send's claim, under the row lock.
     """
+    from ..services.invitations import invitation_send
+
     return invitation_send(
         invitation_id, generation=generation, final_attempt=self.request.retries >= self.max_retries
     )
