@@ -47,6 +47,7 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	DATABASE_URL= $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -r conference registration sessions_app onsite logistics cooperation demo -x '*/migrations/*,*/tests/*' -ll
+	$(VENV)/bin/lint-imports
 
 audit: $(DEV_STAMP)
 	$(VENV)/bin/pip-audit --skip-editable || echo "pip-audit could not reach its service; floors are checked by tests/test_advisories.py"
