@@ -161,3 +161,42 @@ def test_photo_replacement_deletes_old_file(client, participant, django_capture_
     assert participant.photo.name != first
     assert storage.exists(participant.photo.name)
     assert not storage.exists(first)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("me.eps", EPS, "application/postscript"),
+        ("me.gif", gif_bytes(), "image/gif"),
+        ("me.png", png_with_alpha(), "image/png"),
+        ("me.jpg", jpeg_with_exif(), "image/jpeg"),
+    ],
+)
+def test_photo_step_never_consults_a_decoder_but_jpeg_and_png(client, participant, monkeypatch, name, data,
+                                                             content_type):
+    """Pillow is asked only about JPEG and PNG: the EPS (Ghostscript), GIF, ... plugins never see an upload.
+
+    Checked through Pillow's public plugin registry, not by the later format check: every other registered
+    plugin's "is this mine?" test and opener is wrapped to record that it was consulted, then does its job.
+    """
+    Image.init()
+    consulted = []
+
+    def spying(format_id, factory, accept):
+        def spy_accept(prefix):
+            consulted.append(format_id)
+            return accept(prefix) if accept else True
+
+        def spy_factory(*args, **kwargs):
+            consulted.append(format_id)
+            return factory(*args, **kwargs)
+
+        return spy_factory, spy_accept
+
+    for format_id, (factory, accept) in list(Image.OPEN.items()):
+        if format_id not in ("JPEG", "PNG"):
+            monkeypatch.setitem(Image.OPEN, format_id, spying(format_id, factory, accept))
+    assert "EPS" in Image.OPEN
+
+    post_photo(client, participant, name, data, content_type)
+    assert consulted == []
