@@ -35,3 +35,15 @@ def chromium_path():
     if not os.path.exists(path):
         pytest.fail(f"Chromium not found at {path}: install Debian's chromium (.ci/run does).")
     return path
+
+
+@pytest.fixture
+def conference(settings):
+    """The current conference (ACCORD_DEFAULT_CONFERENCE): sharm2023, 10–13 July 2023 in Cairo time.
+
+    Modules or folders that need another one (names in three languages, delegations) define their own `conference`.
+    """
+    from tests.factories import ConferenceFactory
+
+    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
+    return ConferenceFactory(slug="sharm2023")

@@ -22,7 +22,7 @@ from onsite.models import CheckIn
 from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
 from registration.models import TravelDocument
-from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
+from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +57,6 @@ def address() -> str:
 @pytest.fixture
 def mfa_required(settings):
     settings.ACCORD_REQUIRE_STAFF_MFA = True
-
-
-@pytest.fixture
-def conference(settings):
-    conference = ConferenceFactory(slug="mfa-conf")
-    settings.ACCORD_DEFAULT_CONFERENCE = "mfa-conf"
-    return conference
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
-from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
+from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +21,6 @@ pytestmark = pytest.mark.django_db
 #: who checked them in (for the answer); a resend's scan row is refused by its client id (rolled back), then the
 #: recorded answer is read.
 OK_QUERIES, ALREADY_QUERIES, RESEND_QUERIES = 7, 7, 8
-
-@pytest.fixture
-def conference(settings):
-    conference = ConferenceFactory(slug="scan-conf")
-    settings.ACCORD_DEFAULT_CONFERENCE = "scan-conf"
-    return conference
-
 
 def _approved(conference):
     participant = ParticipantFactory(conference=conference, status=ParticipantStatus.APPROVED)

@@ -31,13 +31,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def conference(settings):
-    conference = ConferenceFactory(slug="desk-conf")
-    settings.ACCORD_DEFAULT_CONFERENCE = "desk-conf"
-    return conference
-
-
-@pytest.fixture
 def staff_client(client):
     client.force_login(StaffFactory(is_superuser=False))
     return client

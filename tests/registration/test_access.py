@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, UserFactory
+from tests.factories import DelegationFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,6 @@ def _fresh_rate_limits():
     cache.clear()  # allauth's rate limits live in the cache
     yield
     cache.clear()
-
-
-@pytest.fixture
-def conference(settings):
-    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
-    return ConferenceFactory(slug="sharm2023")
 
 
 def test_access_anonymous_redirected_to_login_everywhere(client, conference):

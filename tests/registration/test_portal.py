@@ -23,13 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def conference(settings):
-    conference = ConferenceFactory(slug="sharm2023")
-    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
-    return conference
-
-
-@pytest.fixture
 def focal(conference):
     user = UserFactory()
     delegation = DelegationFactory(conference=conference, code="EGY", seat_quota=3)

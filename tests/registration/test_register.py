@@ -13,17 +13,11 @@ from PIL import Image
 from conference.models import AuditLog
 from registration.enums import ParticipantStatus
 from registration.models import Participant, TravelDocument
-from tests.factories import ConferenceFactory, ParticipantFactory, UserFactory
+from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PASSPORT = "X9K2L7Q41"
-
-
-@pytest.fixture
-def conference(settings):
-    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
-    return ConferenceFactory(slug="sharm2023")
 
 
 @pytest.fixture

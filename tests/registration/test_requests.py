@@ -19,12 +19,6 @@ REQUEST = {"first_name": "Karim", "last_name": "Mansour", "position": "Inspector
 
 
 @pytest.fixture
-def conference(settings):
-    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
-    return ConferenceFactory(slug="sharm2023")
-
-
-@pytest.fixture
 def delegation(conference):
     return DelegationFactory(conference=conference, code="EGY", seat_quota=2)
 
