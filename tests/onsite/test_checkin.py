@@ -219,6 +219,19 @@ def test_checkin_race_control_naive_read_then_write_sees_the_race():
 
 
 @pytest.mark.django_db
+def test_checkin_constraint_refuses_a_second_ok_scan_row_for_a_participant():
+    """The database's backup layer on its own: whatever writes the rows, one "ok" per participant."""
+    participant, _code = approved()
+    row = {"conference_id": participant.conference_id, "participant": participant, "scanned_at": timezone.now()}
+    CheckIn.objects.create(client_id=cid(), result="ok", **row)
+    CheckIn.objects.create(client_id=cid(), result="already", **row)
+    CheckIn.objects.create(client_id=cid(), result="already", **row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckIn.objects.create(client_id=cid(), result="ok", **row)
+    assert CheckIn.objects.filter(participant=participant, result="ok").count() == 1
+
+
+@pytest.mark.django_db
 def test_attendance_scan_once_per_session_and_idempotent():
     from onsite.models import Attendance
     from sessions_app.models import Session

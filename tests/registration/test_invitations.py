@@ -425,3 +425,24 @@ def test_invitation_signup_double_submit_creates_one_account(settings):
     assert sorted(outcomes) == ["created", "used"]
     assert get_user_model().objects.filter(email="double@example.org").count() == 1
     assert Participant.objects.filter(email="double@example.org").count() == 1
+
+
+def test_invitation_accept_second_click_after_the_page_loaded_refused_as_used(
+    conference, delegation, django_capture_on_commit_callbacks, mailoutbox
+):
+    """The logged-in invitee's "accept" button clicked twice: both requests passed the link check before either
+    accepted, so only the check under the row lock in ``invitation_accept`` stands between them."""
+    user = UserFactory(username="invitee@example.org")
+    invitation = invite(conference, delegation, django_capture_on_commit_callbacks)
+    first_page = invitation_lookup(token_from(mailoutbox[0]), conference=conference)
+    second_page = invitation_lookup(token_from(mailoutbox[0]), conference=conference)
+
+    participant = invitation_accept(first_page, user=user)
+    used_at = Invitation.objects.get(pk=invitation.pk).used_at
+    with pytest.raises(InvitationRefused) as refused:
+        invitation_accept(second_page, user=user)
+
+    assert refused.value.reason == "used"
+    assert Invitation.objects.get(pk=invitation.pk).used_at == used_at
+    assert list(Participant.objects.filter(email="invitee@example.org")) == [participant]
+    assert AuditLog.objects.filter(action="invitation.accept").count() == 1
