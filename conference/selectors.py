@@ -1,19 +1,35 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 
 from .models import Conference, EmailText, localized
+
+#: Upper bound on how stale the cached current conference can be after a write that sends no signal (a bulk
+#: ``QuerySet.update``, SQL by hand); every save or delete of a conference drops it at once (``receivers.py``).
+CURRENT_CONFERENCE_SECONDS = 60
+
+
+def current_conference_key() -> str:
+    """The shared cache's key of the current conference (it follows ACCORD_DEFAULT_CONFERENCE)."""
+    return f"accord:current-conference:{settings.ACCORD_DEFAULT_CONFERENCE}"
 
 
 def current_conference() -> Conference | None:
     """The conference the public pages show: ACCORD_DEFAULT_CONFERENCE, else the first one.
 
-    Read from the database on each call (one query on the unique slug), so a saved conference shows at once
-    everywhere; its partners are not prefetched: only the home page shows them, with one query of its own.
+    Kept in Django's shared cache, so no query while nothing changed (each caller unpickles its own copy): a
+    save or delete of any conference drops it at once (``conference.receivers``), so a saved conference shows
+    at once everywhere. Its partners are not prefetched: only the home page shows them, with one query of its own.
     """
-    conference = Conference.objects.filter(slug=settings.ACCORD_DEFAULT_CONFERENCE).first()
+    key = current_conference_key()
+    conference = cache.get(key)
     if conference is None:
-        conference = Conference.objects.first()
+        conference = Conference.objects.filter(slug=settings.ACCORD_DEFAULT_CONFERENCE).first()
+        if conference is None:
+            conference = Conference.objects.first()
+        if conference is not None:
+            cache.set(key, conference, CURRENT_CONFERENCE_SECONDS)
     return conference
 
 

@@ -3,7 +3,8 @@
 The agenda fragments are cached under keys that carry the fingerprint (``sessions_app.views``), and the fingerprint
 itself is kept in the shared cache (``selectors.cached_programme_fingerprint``): a save or delete of a session,
 room, role, named person, delegation or the conference drops it at once and again when the transaction commits, so
-that no request in between puts the old fingerprint back. Connected in ``SessionsAppConfig.ready``.
+that no request in between puts the old fingerprint back. A save or delete of a conference drops the cached
+programme conference (``selectors.programme_conference``) the same way. Connected in ``SessionsAppConfig.ready``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
-from .selectors import programme_fingerprint_keys
+from .selectors import programme_conference_key, programme_fingerprint_keys
 
 #: What the agenda shows of a person in a role (their printed name and delegation).
 PARTICIPANT_AGENDA_FIELDS = frozenset({"first_name", "last_name", "badge_name", "email", "delegation", "organization"})
@@ -24,7 +25,11 @@ def _drop_fingerprints(conference_id: int) -> None:
 
 
 def on_conference_change(sender, instance, **kwargs) -> None:
+    """A conference saved or deleted: its agenda, and which conference the programme shows, may change."""
     _drop_fingerprints(instance.pk)
+    key = programme_conference_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def on_programme_change(sender, instance, **kwargs) -> None:

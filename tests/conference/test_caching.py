@@ -1,4 +1,5 @@
-"""What is read fresh on every request: the conference the pages show and the logged-in user (no cached copy)."""
+"""The conference the pages show is kept in the shared cache and dropped when a conference is saved or deleted;
+the logged-in user is read fresh on every request (no cached copy)."""
 
 from __future__ import annotations
 
@@ -19,16 +20,50 @@ def conference(settings):
     return ConferenceFactory(slug="cached-conf", name="Before")
 
 
-def test_current_conference_saved_shows_at_once(conference):
+def test_current_conference_saved_shows_at_once(conference, django_assert_num_queries):
     assert current_conference().name == "Before"
+    with django_assert_num_queries(0):  # kept in the shared cache
+        assert current_conference().name == "Before"
     conference.name = "After"
     conference.save()
     assert current_conference().name == "After"
 
 
-def test_current_conference_changed_without_signals_shows_at_once(conference):
+def test_current_conference_deleted_or_another_added_shows_at_once(conference):
+    assert current_conference().pk == conference.pk
+    other = ConferenceFactory(slug="other-conf")  # not the configured one: the configured one stays current
+    assert current_conference().pk == conference.pk
+    conference.delete()
+    assert current_conference().pk == other.pk  # the first one, once the configured one is gone
+
+
+def test_current_conference_dropped_again_at_commit(conference, django_capture_on_commit_callbacks):
+    """A request that read the old row before the save committed does not keep it in the cache."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from conference.selectors import current_conference_key
+
+    stale = current_conference()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            conference.name = "After"
+            conference.save()
+            cache.set(current_conference_key(), stale, 60)  # another request, meanwhile, with the old row
+    assert current_conference().name == "After"
+
+
+def test_current_conference_changed_without_signals_shows_when_the_entry_expires(conference, monkeypatch):
+    """A bulk update or SQL by hand sends no signal: it shows once the cached entry expires."""
+    import time
+
+    from conference import selectors
+
+    monkeypatch.setattr(selectors, "CURRENT_CONFERENCE_SECONDS", 1)
     assert current_conference().name == "Before"
-    Conference.objects.filter(pk=conference.pk).update(name="Elsewhere")  # another process, SQL, a bulk update
+    Conference.objects.filter(pk=conference.pk).update(name="Elsewhere")
+    assert current_conference().name == "Before"
+    time.sleep(1.2)
     assert current_conference().name == "Elsewhere"
 
 
@@ -39,8 +74,10 @@ def test_current_conference_follows_the_setting(conference, settings):
     assert current_conference().pk == other.pk
 
 
-def test_current_conference_one_query(conference, django_assert_num_queries):
+def test_current_conference_one_query_then_none(conference, django_assert_num_queries):
     with django_assert_num_queries(1):
+        assert current_conference().pk == conference.pk
+    with django_assert_num_queries(0):
         assert current_conference().pk == conference.pk
 
 

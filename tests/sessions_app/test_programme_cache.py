@@ -91,8 +91,8 @@ def test_day_page_warm_cache_queries_small_and_constant(client, conference, room
     client.get(DAY_URL)
     with CaptureQueriesContext(connection) as many:
         assert "Talk 39" in client.get(DAY_URL).content.decode()
-    # The conference the programme shows; the programme fingerprint and the day's content come from the cache.
-    assert len(few) == len(many) == 1
+    # The conference the programme shows, the programme fingerprint and the day's content come from the cache.
+    assert len(few) == len(many) == 0
 
 
 def test_public_ical_title_change_shows_on_next_request(client, make_session):
@@ -125,6 +125,29 @@ def test_day_page_conference_change_shows_at_once(client, conference, make_sessi
     conference.end_date = conference.start_date  # a one-day conference: the second day is gone
     conference.save()
     assert client.get(reverse("sessions_app:day", args=["2023-07-11"])).status_code == 404
+
+
+def test_programme_conference_cached_and_dropped_when_a_conference_is_saved(conference, settings,
+                                                                            django_assert_num_queries):
+    """Kept in the shared cache; a saved conference, and one added, show at once (no configured one here: the
+    programme shows the latest)."""
+    import datetime
+
+    from sessions_app.selectors import programme_conference
+    from tests.factories import ConferenceFactory
+
+    settings.ACCORD_DEFAULT_CONFERENCE = "none-configured"
+    assert programme_conference().pk == conference.pk
+    with django_assert_num_queries(0):
+        assert programme_conference().pk == conference.pk
+    conference.name = "Renamed conference"
+    conference.save()
+    assert programme_conference().name == "Renamed conference"
+    later = ConferenceFactory(slug="later", start_date=conference.start_date + datetime.timedelta(days=400),
+                              end_date=conference.end_date + datetime.timedelta(days=400))
+    assert programme_conference().pk == later.pk
+    later.delete()
+    assert programme_conference().pk == conference.pk
 
 
 def _form_token(body: str) -> str:
@@ -176,7 +199,7 @@ def test_day_content_fragment_served_from_the_cache(client, make_session, django
     session = make_session(title="Opening plenary", starts_at=cairo(10, 9), ends_at=cairo(10, 10))
     assert "Opening plenary" in client.get(DAY_URL).content.decode()
     Session.objects.filter(pk=session.pk).update(title="Changed behind the cache")
-    with django_assert_num_queries(1):  # the conference only: no sessions read
+    with django_assert_num_queries(0):  # the conference and the content from the cache: no sessions read
         body = client.get(DAY_URL).content.decode()
     assert "Opening plenary" in body and "Changed behind the cache" not in body
     session.refresh_from_db()
