@@ -117,19 +117,35 @@ def _revoked_token(conference: Conference, token: str) -> tuple[str | None, Part
     return CheckInResult.REVOKED, participant
 
 
+#: What a scan reads of the badge and its holder: the verdict, the check-in it saves and the answer it shows.
+SCAN_FIELDS = (
+    "revoked_at",
+    *(
+        f"participant__{name}"
+        for name in (
+            "conference", "delegation", "status", "checked_in_at", "checked_in_by", "updated_at",
+            "first_name", "last_name", "badge_name", "badge_name_ar", "email", "category", "organization",
+            *(f"delegation__{name}" for name in ("kind", "country", "organization", "organization_fr", "organization_ar")),
+        )
+    ),
+)
+
+
 def resolve_code(conference: Conference, code: str, *, lock: bool = False) -> tuple[str | None, Participant | None]:
     """Verify the signature and find the badge: ``(refusal result or None, participant)``, with the holder's
-    conference and delegation, in one query. ``lock``: the holder's row is locked until the caller's transaction
-    ends. The staff who checked them in is read when an answer names them: a locked read that waited for another
-    desk gets the holder's row as that desk left it, but the rows it joins as they were before."""
+    delegation, in one query of the columns a scan needs (``SCAN_FIELDS``; the holder's other conference is read
+    only for that refusal's message). ``lock``: the holder's row is locked until the caller's transaction ends.
+    The staff who checked them in is read when an answer names them: a locked read that waited for another desk
+    gets the holder's row as that desk left it, but the rows it joins as they were before."""
     token = token_from_code(code)
     if token is None:
         return CheckInResult.INVALID, None
-    badges = Badge.objects.select_related("participant__conference", "participant__delegation").filter(token=token)
+    badges = Badge.objects.select_related("participant__delegation").only(*SCAN_FIELDS).filter(token=token)
     if lock:
         badges = badges.select_for_update(of=("participant",))
-    badge = badges.first()
-    if badge is None:
+    try:
+        badge = badges.get()  # the token is unique: no ORDER BY needed
+    except Badge.DoesNotExist:
         return _revoked_token(conference, token)
     return _judge(badge, conference)
 
