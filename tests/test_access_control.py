@@ -28,6 +28,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.module_rows import fresh_copy, module_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +42,8 @@ def jpeg() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def world(settings):
+def build_world():
     """Two delegations with their focal points, a member with photo and letter, another conference's objects."""
-    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
     conference = ConferenceFactory(slug="sharm2023")
     other_conference = ConferenceFactory(slug="vienna2024")
     own = DelegationFactory(conference=conference, code="EGY")
@@ -72,6 +71,18 @@ def world(settings):
         "other_batch": other_batch, "other_done": other_done, "other_failed": other_failed, "staff": StaffFactory(),
         "feed_token": feed_rotate(member, actor=other_focal),
     }
+
+
+# Built once for the module (the same rows for every case), each test in its own savepoint on top.
+world_rows = module_rows(build_world, ACCORD_DEFAULT_CONFERENCE="sharm2023")
+
+
+@pytest.fixture
+def world(world_rows, settings):
+    rows, media_root = world_rows
+    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
+    settings.MEDIA_ROOT = media_root
+    return fresh_copy(rows)
 
 
 # (case id, URL name, method, kwargs from the world, anonymous answer)
