@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 from django.db.models import QuerySet
 
-from sessions_app import services
+from sessions_app import selectors, services
 from sessions_app.models import Session, SessionSignup
 from tests.factories import ParticipantFactory
 
@@ -96,6 +96,17 @@ def test_signup_create_concurrent_confirms_exactly_capacity(crowd, passed_the_co
     waiting = list(SessionSignup.objects.filter(session=session, status="waitlisted")
                    .order_by("created_at", "id").values_list("participant_id", flat=True))
     assert waiting == passed_the_count[CAPACITY:]
+    # What participants and the promotion read of that order: each one's place in line, and who gets a freed seat.
+    from registration.models import Participant
+
+    places = {}
+    for person in Participant.objects.filter(pk__in=waiting):
+        (signup,) = selectors.signups_with_position(person)
+        places[person.pk] = signup.position
+    assert [places[pk] for pk in waiting] == list(range(1, CROWD - CAPACITY + 1))
+    freed = SessionSignup.objects.filter(session=session, status="confirmed").first()
+    promoted = services.signup_cancel(freed, actor=None)
+    assert [signup.participant_id for signup in promoted] == [passed_the_count[CAPACITY]]
 
 
 def test_signup_create_without_lock_overbooks_control(crowd, passed_the_count, monkeypatch):
