@@ -129,6 +129,7 @@ def desk_session_scan(request, conference, session_id: int):
     session = Session.objects.filter(conference=conference, pk=session_id).select_related("room").first()
     if session is None:
         raise Http404
+    session.conference = conference  # the current one, already loaded: no query when the scan reads it
     if request.method == "GET":
         return render(
             request,

@@ -228,27 +228,25 @@ def attendance_scan(session, *, code: str, client_id: str, scanned_at=None, acto
     if not client_id or len(client_id) > 64:
         raise ValueError("client_id must be 1 to 64 characters")
     conference = session.conference
-    previous = Attendance.objects.select_related("participant").filter(client_id=client_id).first()
-    if previous is not None:
-        return ScanOutcome(
-            result=CheckInResult.OK, participant=previous.participant, duplicate=True,
-            message=_("%(name)s is recorded at this session.") % {"name": previous.participant.printed_name},
-        )
     refusal, participant = resolve_code(conference, code)
     if refusal is not None:
         return ScanOutcome(result=refusal, message=_message(refusal, participant, conference), participant=participant)
+    # A resend (known client id) finds the attendance it recorded, or is refused by the unique client id at the
+    # insert: the common first scan needs no look-up of the client id beforehand.
     try:
-        with transaction.atomic():
-            _attendance, created = Attendance.objects.get_or_create(
-                session=session, participant=participant,
-                defaults={"client_id": client_id, "scanned_at": _clock(scanned_at),
-                          "scanned_by": actor if getattr(actor, "pk", None) else None},
-            )
+        attendance, created = Attendance.objects.get_or_create(
+            session=session, participant=participant,
+            defaults={"client_id": client_id, "scanned_at": _clock(scanned_at),
+                      "scanned_by": actor if getattr(actor, "pk", None) else None},
+        )
     except IntegrityError:
-        created = False
-    if created:
+        previous = Attendance.objects.select_related("participant").filter(client_id=client_id).first()
+        if previous is None:
+            raise
+        attendance, created, participant = previous, False, previous.participant
+    if created or attendance.client_id == client_id:
         return ScanOutcome(
-            result=CheckInResult.OK, participant=participant,
+            result=CheckInResult.OK, participant=participant, duplicate=not created,
             message=_("%(name)s is recorded at this session.") % {"name": participant.printed_name},
         )
     return ScanOutcome(

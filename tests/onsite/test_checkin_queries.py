@@ -58,3 +58,36 @@ def test_scan_queries_first_already_and_resend_few(client, conference):
     assert not any('AS "preferred_language"' in query["sql"] for query in ok.captured_queries)
     assert len(already) == ALREADY_QUERIES
     assert len(resend) == RESEND_QUERIES
+
+
+#: A door scan: the logged-in user, the session (its conference is the cached current one), the badge with its
+#: holder, the attendance looked up by session and holder, then inserted (SAVEPOINT, INSERT, RELEASE); "already"
+#: and a resend find the attendance and write nothing.
+DOOR_OK_QUERIES, DOOR_ALREADY_QUERIES, DOOR_RESEND_QUERIES = 7, 4, 4
+
+
+def test_door_scan_queries_first_already_and_resend_few(client, conference):
+    from sessions_app.models import Session
+    from tests.factories import SessionFactory
+
+    staff = StaffFactory(is_superuser=False)
+    client.force_login(staff)
+    session = SessionFactory(conference=conference)
+    first, second = _approved(conference), _approved(conference)
+    url = reverse("registration:desk_session_scan", args=[session.pk])
+
+    def door(participant, client_id):
+        return client.post(url, content_type="application/json",
+                           data=json.dumps({"code": badge_code(participant.badge), "client_id": client_id})).json()
+
+    door(first, str(uuid.uuid4()))  # the first request of the session
+    client_id = str(uuid.uuid4())
+    with CaptureQueriesContext(connection) as ok:
+        assert door(second, client_id)["result"] == "ok"
+    with CaptureQueriesContext(connection) as already:
+        assert door(second, str(uuid.uuid4()))["result"] == "already"
+    with CaptureQueriesContext(connection) as resend:
+        answer = door(second, client_id)
+    assert answer["result"] == "ok" and answer["duplicate"] is True
+    assert Session.objects.get(pk=session.pk).attendance.count() == 2
+    assert (len(ok), len(already), len(resend)) == (DOOR_OK_QUERIES, DOOR_ALREADY_QUERIES, DOOR_RESEND_QUERIES)
