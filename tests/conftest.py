@@ -3,6 +3,7 @@ import os
 import uuid
 
 import pytest
+from celery.result import allow_join_result
 
 from conference.celery import app as celery_app
 
@@ -24,7 +25,10 @@ def _eager_celery_by_default(request, settings, tmp_path):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager
     celery_app.conf.task_eager_propagates = True
-    yield
+    # Celery's "inside a task" flag is one global: eager tasks run by several threads at once (the race tests)
+    # can leave it set, and a later worker test's ``result.get()`` then refuses. Each test starts outside a task.
+    with allow_join_result():
+        yield
     celery_app.conf.task_always_eager = previous
     translation.deactivate()
 
