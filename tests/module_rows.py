@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 
 def module_rows(build: Callable[[], Any], **build_settings: Any):
@@ -28,7 +29,7 @@ def module_rows(build: Callable[[], Any], **build_settings: Any):
     def rows(django_db_setup, django_db_blocker, tmp_path_factory):
         media_root = str(tmp_path_factory.mktemp("media"))
         with django_db_blocker.unblock(), transaction.atomic():
-            with override_settings(MEDIA_ROOT=media_root, **build_settings):
+            with override_settings(MEDIA_ROOT=media_root, **build_settings), translation.override("en"):
                 built = build()
             with django_db_blocker.block():  # tests get database access only through their own `db` marker
                 yield built, media_root

@@ -3,6 +3,7 @@ recipient's language, localized dates, right to left, multilingual content falli
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 import shutil
@@ -16,9 +17,12 @@ import polib
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core import mail
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from conference.celery import app as celery_app
 from conference.models import localized
 from registration.enums import ParticipantStatus
 from registration.services.invitations import invitation_create
@@ -33,6 +37,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.module_rows import fresh_copy, module_rows
 
 BASE = Path(settings.BASE_DIR)
 LOCALE = BASE / "locale"
@@ -191,8 +196,9 @@ def visible(html: str) -> VisibleText:
     return parser
 
 
+@functools.cache
 def english_fallbacks(language: str) -> dict[str, str]:
-    """msgid → translation for every entry whose translation differs from the English."""
+    """msgid → translation for every entry whose translation differs from the English (parsed once per run)."""
     result = {}
     for domain in DOMAINS:
         for entry in catalog(language, domain):
@@ -244,11 +250,11 @@ def untranslated_nodes(html: str, language: str, user_data: set[str]) -> list[st
     return problems
 
 
-@pytest.fixture
-def world(db, settings, django_capture_on_commit_callbacks, mailoutbox):
-    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
-    settings.ACCORD_REQUIRE_STAFF_MFA = False
-    settings.SITE_URL = "https://accord.example.org"
+WORLD_SETTINGS = {"ACCORD_DEFAULT_CONFERENCE": "sharm2023", "ACCORD_REQUIRE_STAFF_MFA": False,
+                  "SITE_URL": "https://accord.example.org"}
+
+
+def build_world():
     conference = ConferenceFactory(
         slug="sharm2023", name="Inter-regional Conference on Trafficking", name_fr="Conférence interrégionale",
         name_ar="المؤتمر الأقاليمي", short_name="IRC23", venue="Congress Centre", venue_fr="Centre des congrès",
@@ -290,10 +296,16 @@ def world(db, settings, django_capture_on_commit_callbacks, mailoutbox):
         "Karim Haddad", "TUN", "Tunisia", "Tunisie", "MAR", "Morocco", "Maroc", "contact@accord.example.org", participant_user.email,
         focal_user.email, lonely_user.email, invited_user.email, "Moussa", "Traoré", staff.email, participant.public_id, "Egypt", "Égypte",
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation_create(conference, email="amina@example.org", delegation=delegation, language="en",
-                          first_name="Amina", last_name="Haddad", inviter=staff)
-    invitation_url = re.search(r"https://accord\.example\.org(/invite/[^/\s]+/)", mailoutbox[-1].body).group(1)
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+                TestCase.captureOnCommitCallbacks(execute=True):
+            invitation_create(conference, email="amina@example.org", delegation=delegation, language="en",
+                              first_name="Amina", last_name="Haddad", inviter=staff)
+    finally:
+        celery_app.conf.task_always_eager = eager
+    invitation_url = re.search(r"https://accord\.example\.org(/invite/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    mail.outbox.clear()
     user_data |= {"amina@example.org", "Amina", "Haddad", "Amina Haddad"}
     return {
         "conference": conference, "delegation": delegation, "room": room, "session": session,
@@ -303,6 +315,19 @@ def world(db, settings, django_capture_on_commit_callbacks, mailoutbox):
                                               None: None},
         "user_data": user_data,
     }
+
+
+# Built once for the module (every page and language reads the same rows), each test in its own savepoint on top.
+world_rows = module_rows(build_world, **WORLD_SETTINGS)
+
+
+@pytest.fixture
+def world(world_rows, db, settings):
+    rows, media_root = world_rows
+    for name, value in WORLD_SETTINGS.items():
+        setattr(settings, name, value)
+    settings.MEDIA_ROOT = media_root
+    return fresh_copy(rows)
 
 
 PAGES = [
