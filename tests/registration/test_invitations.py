@@ -90,7 +90,7 @@ def test_invitation_create_sends_in_language_with_site_link_and_stores_only_hash
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["invitee@example.org"]
-    assert message.subject == "Invitation : Conférence interrégionale"
+    assert message.subject == "Invitation\u202f: Conférence interrégionale"
     assert message.extra_headers["Content-Language"] == "fr"
     token = token_from(message)
     assert invitation.token_hash == hash_token(token)
