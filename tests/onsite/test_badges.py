@@ -32,6 +32,7 @@ from onsite.services.badges import (
 )
 from registration.enums import ParticipantStatus
 from tests.factories import ConferenceFactory, DelegationFactory, ParticipantFactory, StaffFactory
+from tests.onsite.factories import approved_with_badge
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -39,12 +40,6 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def pages_text(content: bytes) -> list[str]:
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
-
-
-def approved(**kwargs):
-    participant = ParticipantFactory(status=ParticipantStatus.APPROVED, **kwargs)
-    badge_ensure(participant)
-    return participant
 
 
 def decode_qr(content: bytes, tmp_path: Path, page: int = 1) -> list[str]:
@@ -62,9 +57,9 @@ def decode_qr(content: bytes, tmp_path: Path, page: int = 1) -> list[str]:
 def test_render_badges_one_page_per_badge_with_names():
     conference = ConferenceFactory(name="Inter-regional Conference on Trafficking in Persons")
     people = [
-        approved(conference=conference, first_name="Amina", last_name="Haddad", badge_name_ar="أمينة حداد"),
-        approved(conference=conference, first_name="Jean", last_name="Dupont", preferred_language="fr"),
-        approved(conference=conference, first_name="Li", last_name="Wei", category="speaker"),
+        approved_with_badge(conference=conference, first_name="Amina", last_name="Haddad", badge_name_ar="أمينة حداد"),
+        approved_with_badge(conference=conference, first_name="Jean", last_name="Dupont", preferred_language="fr"),
+        approved_with_badge(conference=conference, first_name="Li", last_name="Wei", category="speaker"),
     ]
 
     content = render_badges(people)
@@ -81,7 +76,7 @@ def test_render_badges_one_page_per_badge_with_names():
 
 def test_render_badges_html_in_names_prints_as_text():
     name = '<img src="file:///etc/passwd"> url(http://127.0.0.1:9/x)'
-    person = approved(badge_name=name)
+    person = approved_with_badge(badge_name=name)
 
     content = render_badges([person])
 
@@ -94,7 +89,7 @@ def test_render_badges_html_in_names_prints_as_text():
 def test_render_badges_qr_decodes_to_signed_token(tmp_path, badge_format):
     if not shutil.which("zbarimg") or not shutil.which("pdftoppm"):
         pytest.fail("zbar-tools and poppler-utils are required (apt-get install zbar-tools poppler-utils)")
-    person = approved(conference=ConferenceFactory(badge_format=badge_format))
+    person = approved_with_badge(conference=ConferenceFactory(badge_format=badge_format))
     badge = Badge.objects.get(participant=person)
 
     decoded = decode_qr(render_badges([person]), tmp_path)
@@ -107,12 +102,12 @@ def test_render_badges_qr_decodes_to_signed_token(tmp_path, badge_format):
 
 def test_render_badges_cr80_and_sheet_layouts():
     conference = ConferenceFactory(badge_format="cr80")
-    people = [approved(conference=conference) for _ in range(3)]
+    people = [approved_with_badge(conference=conference) for _ in range(3)]
     single = pypdf.PdfReader(io.BytesIO(render_badges(people)))
     box = single.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4, 1), round(float(box.height) / 72 * 25.4, 1)) == (85.6, 54.0)
 
-    a6 = [approved() for _ in range(5)]
+    a6 = [approved_with_badge() for _ in range(5)]
     sheet = pypdf.PdfReader(io.BytesIO(render_badges(a6, layout="sheet")))
     assert len(sheet.pages) == 2  # four A6 on each A4
     box = sheet.pages[0].mediabox
@@ -120,14 +115,14 @@ def test_render_badges_cr80_and_sheet_layouts():
 
 
 def test_render_badges_long_name_shrinks():
-    short = badge_data(approved(badge_name="Ana Li"))
-    long = badge_data(approved(badge_name="Maria-Fernanda de los Ángeles Rodríguez-Villanueva y Castellanos"))
+    short = badge_data(approved_with_badge(badge_name="Ana Li"))
+    long = badge_data(approved_with_badge(badge_name="Maria-Fernanda de los Ángeles Rodríguez-Villanueva y Castellanos"))
     assert short["name_class"] == "size-xl"
     assert long["name_class"] == "size-xs"
 
 
 def test_render_badges_photo_embedded_as_data_uri(tmp_path):
-    person = approved()
+    person = approved_with_badge()
     buffer = io.BytesIO()
     Image.new("RGB", (60, 80), (10, 120, 200)).save(buffer, "JPEG")
     person.photo.save("x.jpg", ContentFile(buffer.getvalue()), save=True)
@@ -143,7 +138,7 @@ def test_render_badges_photo_embedded_as_data_uri(tmp_path):
 
 def test_render_badges_parallel_chunks_keep_order():
     conference = ConferenceFactory()
-    people = [approved(conference=conference, badge_name=f"Person {i:03d}") for i in range(45)]
+    people = [approved_with_badge(conference=conference, badge_name=f"Person {i:03d}") for i in range(45)]
     data = [badge_data(p) for p in people]
 
     content = render_badges(data, processes=2, chunk_size=10)
@@ -164,7 +159,7 @@ def test_badge_ensure_non_approved_refused():
 
 def test_badge_pdf_for_desk_prints_then_reprint_needs_reason():
     staff = StaffFactory()
-    person = approved(badge_name="Desk Person")
+    person = approved_with_badge(badge_name="Desk Person")
 
     first = badge_pdf_for_desk(person, actor=staff)
     assert "Desk Person" in pages_text(first)[0]
@@ -179,7 +174,7 @@ def test_badge_pdf_for_desk_prints_then_reprint_needs_reason():
 
 
 def test_badge_prerender_cache_follows_changes():
-    person = approved(badge_name="Before")
+    person = approved_with_badge(badge_name="Before")
     badge = badge_prerender(person)
     first_name, fingerprint = badge.cached_pdf.name, badge.cached_for
     assert badge_prerender(person).cached_pdf.name == first_name  # unchanged data: the cache is reused
@@ -195,7 +190,7 @@ def test_badge_prerender_cache_follows_changes():
 
 def test_badge_prerender_task_queued_on_revoke(django_capture_on_commit_callbacks):
     staff = StaffFactory()
-    person = approved()
+    person = approved_with_badge()
     old_token = Badge.objects.get(participant=person).token
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -211,8 +206,8 @@ def test_badge_batch_stores_file_and_prints(django_capture_on_commit_callbacks):
     staff = StaffFactory()
     conference = ConferenceFactory()
     delegation = DelegationFactory(conference=conference, code="EGY")
-    people = [approved(conference=conference, delegation=delegation) for _ in range(3)]
-    approved(conference=conference)  # another delegation
+    people = [approved_with_badge(conference=conference, delegation=delegation) for _ in range(3)]
+    approved_with_badge(conference=conference)  # another delegation
     ParticipantFactory(conference=conference, delegation=delegation, status=ParticipantStatus.CANCELLED)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -231,7 +226,7 @@ def test_badge_batch_stores_file_and_prints(django_capture_on_commit_callbacks):
 def test_badge_batch_selection_with_non_approved_refused():
     staff = StaffFactory()
     conference = ConferenceFactory()
-    ok = approved(conference=conference)
+    ok = approved_with_badge(conference=conference)
     rejected = ParticipantFactory(conference=conference, status=ParticipantStatus.REJECTED)
 
     with pytest.raises(AccordError):
@@ -242,7 +237,7 @@ def test_badge_batch_selection_with_non_approved_refused():
 def test_badge_batch_failure_is_rerunnable(monkeypatch):
     staff = StaffFactory()
     conference = ConferenceFactory()
-    approved(conference=conference)
+    approved_with_badge(conference=conference)
     batch = BadgeBatch.objects.create(conference=conference, requested_by=staff, total=1)
 
     def broken(*args, **kwargs):  # the renderer is outside the batch logic under test: a crash in WeasyPrint
@@ -261,8 +256,8 @@ def test_badge_batch_failure_is_rerunnable(monkeypatch):
 def test_render_badges_command_writes_pdf(tmp_path):
     conference = ConferenceFactory(slug="cmdconf")
     delegation = DelegationFactory(conference=conference, code="FRA", country="FR")
-    approved(conference=conference, delegation=delegation, badge_name="Command Person")
-    approved(conference=conference)
+    approved_with_badge(conference=conference, delegation=delegation, badge_name="Command Person")
+    approved_with_badge(conference=conference)
     out = tmp_path / "badges.pdf"
 
     call_command("render_badges", "--out", str(out), "--conference", "cmdconf", "--delegation", "FRA")
@@ -316,7 +311,7 @@ def test_participant_approve_prerenders_badge_for_desk(django_capture_on_commit_
 
 
 def test_render_badges_failing_process_raises():
-    people = [badge_data(approved()) for _ in range(41)]
+    people = [badge_data(approved_with_badge()) for _ in range(41)]
     people[-1]["code"] = None  # the QR encoder fails in the second process
 
     with pytest.raises(RuntimeError, match="rendering process failed"):
@@ -332,7 +327,7 @@ def test_badge_batch_query_count_constant():
     def run(count):
         conference = ConferenceFactory()
         for _ in range(count):
-            approved(conference=conference)
+            approved_with_badge(conference=conference)
         batch = BadgeBatch.objects.create(conference=conference, requested_by=staff, total=count)
         with CaptureQueriesContext(connection) as queries:
             batch = badge_batch_run(batch)

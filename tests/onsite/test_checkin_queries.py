@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from onsite.services.badges import badge_code, badge_ensure
-from registration.enums import ParticipantStatus
+from onsite.services.badges import badge_code
 from tests.factories import ParticipantFactory, StaffFactory
+from tests.onsite.factories import approved_with_badge
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 #: only, then reads the staff who checked them in (for the answer); a resend's scan row is refused by its client id
 #: (rolled back), then the recorded answer is read.
 OK_QUERIES, ALREADY_QUERIES, RESEND_QUERIES = 6, 6, 7
-
-def _approved(conference):
-    participant = ParticipantFactory(conference=conference, status=ParticipantStatus.APPROVED)
-    badge_ensure(participant)
-    return participant
-
 
 def _scan(client, participant, client_id=None):
     return client.post(
@@ -39,7 +33,7 @@ def test_scan_queries_first_already_and_resend_few(client, conference):
     staff = StaffFactory(is_superuser=False)
     ParticipantFactory(user=staff, conference=conference)  # a staff member who is also a participant
     client.force_login(staff)
-    first, second = _approved(conference), _approved(conference)
+    first, second = approved_with_badge(conference=conference), approved_with_badge(conference=conference)
     _scan(client, first)  # the first request of the session
     with CaptureQueriesContext(connection) as ok:
         assert _scan(client, second).json()["result"] == "ok"
@@ -73,7 +67,7 @@ def test_door_scan_queries_first_already_and_resend_few(client, conference):
     staff = StaffFactory(is_superuser=False)
     client.force_login(staff)
     session = SessionFactory(conference=conference)
-    first, second = _approved(conference), _approved(conference)
+    first, second = approved_with_badge(conference=conference), approved_with_badge(conference=conference)
     url = reverse("registration:desk_session_scan", args=[session.pk])
 
     def door(participant, client_id):

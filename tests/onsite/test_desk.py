@@ -17,7 +17,7 @@ from PIL import Image
 
 from onsite.enums import BatchStatus
 from onsite.models import Badge, BadgeBatch, BadgePrint, CheckIn
-from onsite.services.badges import badge_code, badge_ensure
+from onsite.services.badges import badge_code
 from registration.enums import ParticipantStatus
 from tests.factories import (
     ConferenceFactory,
@@ -26,6 +26,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.onsite.factories import approved_with_badge
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +35,6 @@ pytestmark = pytest.mark.django_db
 def staff_client(client):
     client.force_login(StaffFactory(is_superuser=False))
     return client
-
-
-def approved(conference, **kwargs):
-    participant = ParticipantFactory(conference=conference, status=ParticipantStatus.APPROVED, **kwargs)
-    badge_ensure(participant)
-    return participant
 
 
 DESK_PAGES = [
@@ -64,7 +59,7 @@ def test_desk_pages_non_staff_not_found(client, conference, name, args):
 
 
 def test_desk_participant_pages_non_staff_not_found(client, conference):
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     client.force_login(UserFactory())
     for name in ("registration:desk_participant", "registration:desk_photo"):
         assert client.get(reverse(name, args=[person.public_id])).status_code == 404
@@ -73,7 +68,7 @@ def test_desk_participant_pages_non_staff_not_found(client, conference):
 
 
 def test_desk_scan_api_anonymous_forbidden(client, conference):
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     response = client.post(
         reverse("registration:desk_scan"),
         data=json.dumps({"code": badge_code(person.badge), "client_id": "a"}),
@@ -86,9 +81,9 @@ def test_desk_scan_api_anonymous_forbidden(client, conference):
 def test_desk_search_by_latin_arabic_delegation_and_email(staff_client, conference):
     egypt = DelegationFactory(conference=conference, code="EGY", country="EG")
     france = DelegationFactory(conference=conference, code="FRA", country="FR")
-    amina = approved(conference, delegation=egypt, first_name="Amina", last_name="Haddad", badge_name_ar="أمينة حداد")
-    jean = approved(conference, delegation=france, first_name="Jean", last_name="Dupont", email="jd@quai.example")
-    approved(ConferenceFactory(), first_name="Amina", last_name="Elsewhere")
+    amina = approved_with_badge(conference=conference, delegation=egypt, first_name="Amina", last_name="Haddad", badge_name_ar="أمينة حداد")
+    jean = approved_with_badge(conference=conference, delegation=france, first_name="Jean", last_name="Dupont", email="jd@quai.example")
+    approved_with_badge(conference=ConferenceFactory(), first_name="Amina", last_name="Elsewhere")
 
     def found(query):
         response = staff_client.get(reverse("registration:desk"), {"q": query})
@@ -104,12 +99,12 @@ def test_desk_search_by_latin_arabic_delegation_and_email(staff_client, conferen
 
 
 def test_desk_search_query_count_constant(staff_client, conference):
-    approved(conference, last_name="Smith")
+    approved_with_badge(conference=conference, last_name="Smith")
     staff_client.get(reverse("registration:desk"))  # the conference is kept in the shared cache from the first request on
     with CaptureQueriesContext(connection) as one:
         staff_client.get(reverse("registration:desk"), {"q": "smith"})
     for _ in range(6):
-        approved(conference, last_name="Smith", delegation=DelegationFactory(conference=conference))
+        approved_with_badge(conference=conference, last_name="Smith", delegation=DelegationFactory(conference=conference))
     with CaptureQueriesContext(connection) as many:
         response = staff_client.get(reverse("registration:desk"), {"q": "smith"})
     assert len(response.context["results"]) == 7
@@ -117,7 +112,7 @@ def test_desk_search_query_count_constant(staff_client, conference):
 
 
 def test_desk_print_then_reprint_with_reason(staff_client, conference):
-    person = approved(conference, badge_name="Printed Person")
+    person = approved_with_badge(conference=conference, badge_name="Printed Person")
     url = reverse("registration:desk_print", args=[person.public_id])
 
     first = staff_client.post(url)
@@ -138,7 +133,7 @@ def test_desk_print_then_reprint_with_reason(staff_client, conference):
 
 
 def test_desk_reprint_revoking_old_badge(staff_client, conference):
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     old_code = badge_code(person.badge)
     url = reverse("registration:desk_print", args=[person.public_id])
     staff_client.post(url)
@@ -160,12 +155,12 @@ def test_desk_print_non_approved_refused(staff_client, conference):
 
 
 def test_desk_participant_other_conference_not_found(staff_client, conference):
-    other = approved(ConferenceFactory())
+    other = approved_with_badge(conference=ConferenceFactory())
     assert staff_client.get(reverse("registration:desk_participant", args=[other.public_id])).status_code == 404
 
 
 def test_desk_photo_served_to_staff(staff_client, conference):
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     buffer = io.BytesIO()
     Image.new("RGB", (30, 40), (200, 10, 10)).save(buffer, "JPEG")
     person.photo.save("p.jpg", ContentFile(buffer.getvalue()), save=True)
@@ -182,7 +177,7 @@ def test_desk_scan_api_checks_in_with_csrf_header(conference):
     client.force_login(staff)
     page = client.get(reverse("registration:desk_scan"))
     token = page.context["csrf_token"]
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     body = json.dumps({"code": badge_code(person.badge), "client_id": str(uuid.uuid4())})
 
     without = client.post(reverse("registration:desk_scan"), data=body, content_type="application/json")
@@ -212,7 +207,7 @@ def test_desk_session_scan_records_attendance(staff_client, conference):
     from onsite.models import Attendance
     from sessions_app.models import Session
 
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     start = timezone.now()
     session = Session.objects.create(conference=conference, kind="plenary", title="Plenary",
                                      starts_at=start, ends_at=start + datetime.timedelta(hours=1))
@@ -233,8 +228,8 @@ def test_desk_session_scan_records_attendance(staff_client, conference):
 
 def test_desk_batches_start_poll_download(staff_client, conference, django_capture_on_commit_callbacks):
     delegation = DelegationFactory(conference=conference, code="EGY")
-    approved(conference, delegation=delegation)
-    approved(conference, delegation=delegation)
+    approved_with_badge(conference=conference, delegation=delegation)
+    approved_with_badge(conference=conference, delegation=delegation)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("registration:desk_batches"), {"delegation": "EGY", "layout": "sheet"})
@@ -272,7 +267,7 @@ def test_desk_batches_page_query_count_constant(staff_client, conference):
 
 def test_desk_arrivals_counts_and_constant_queries(staff_client, conference):
     delegation = DelegationFactory(conference=conference, code="EGY")
-    first = approved(conference, delegation=delegation)
+    first = approved_with_badge(conference=conference, delegation=delegation)
     first.checked_in_at = first.created_at
     first.save()
     url = reverse("registration:desk_arrivals_json")
@@ -281,7 +276,7 @@ def test_desk_arrivals_counts_and_constant_queries(staff_client, conference):
         staff_client.get(url)
     for index in range(6):
         d = DelegationFactory(conference=conference)
-        approved(conference, delegation=d, category="expert" if index % 2 else "delegate")
+        approved_with_badge(conference=conference, delegation=d, category="expert" if index % 2 else "delegate")
     ParticipantFactory(conference=conference, delegation=delegation, status=ParticipantStatus.SUBMITTED)
     with CaptureQueriesContext(connection) as many:
         data = staff_client.get(url).json()
@@ -297,7 +292,7 @@ def test_desk_arrivals_counts_and_constant_queries(staff_client, conference):
 def test_desk_participant_page_query_count_constant_with_prints(staff_client, conference):
     from onsite.services.badges import badge_print_record
 
-    person = approved(conference)
+    person = approved_with_badge(conference=conference)
     badge_print_record(person.badge, actor=StaffFactory())
     url = reverse("registration:desk_participant", args=[person.public_id])
     staff_client.get(url)  # the conference is kept in the shared cache from the first request on
