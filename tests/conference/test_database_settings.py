@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from conference.selectors import current_conference
+from conference.models import Conference
 from tests.factories import ConferenceFactory
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side binding is PostgreSQL's")
@@ -39,7 +39,7 @@ def test_a_repeated_query_is_prepared_once_on_the_connection():
         pytest.skip("DB_SERVER_SIDE_BINDING=0")
     conference = ConferenceFactory()
     for _request in range(6):
-        assert current_conference().pk == conference.pk
+        assert Conference.objects.get(slug=conference.slug).pk == conference.pk
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [statement for (statement,) in cursor.fetchall()]
