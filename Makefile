@@ -27,6 +27,8 @@ $(DEV_STAMP): pyproject.toml $(BASE_STAMP)
 syslibs:
 	@bash .ci/system-libs.sh
 
+# Links in e-mails follow the address `make run` serves unless SITE_URL is set.
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 run: $(BASE_STAMP) syslibs
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo

@@ -168,3 +168,39 @@ def test_redis_replies_are_parsed_in_c():
     import redis.utils
 
     assert redis.utils.HIREDIS_AVAILABLE
+
+
+def _make_run_site_urls(tmp_path, *make_args: str, site_url: str | None = None) -> list[str]:
+    """Run ``make run`` with a stand-in interpreter that prints, for each command, the SITE_URL Django reads."""
+    import os
+    import subprocess  # nosec B404 - make on our own Makefile
+    import sys
+
+    stand_in = tmp_path / "python"
+    stand_in.write_text(
+        "#!/bin/sh\n"
+        f'exec "{sys.executable}" -c "import django; django.setup(); '
+        'from django.conf import settings; print(\'SITE_URL=\' + settings.SITE_URL)"\n'
+    )
+    stand_in.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "MAKEFLAGS", "MFLAGS"}}
+    env["DJANGO_SETTINGS_MODULE"] = "conference.settings"
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+    result = subprocess.run(  # nosec B603 B607
+        ["make", "-s", "run", f"PY={stand_in}", "BASE_STAMP=pyproject.toml", *make_args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=True,
+    )
+    return [line.removeprefix("SITE_URL=") for line in result.stdout.splitlines() if line.startswith("SITE_URL=")]
+
+
+def test_make_run_links_follow_the_port_it_serves(tmp_path):
+    """Issue 24.1: `make run PORT=8123` without SITE_URL: every command (seed_demo, runserver) builds links on
+    port 8123, not on the default 8000."""
+    urls = _make_run_site_urls(tmp_path, "PORT=8123")
+    assert urls == ["http://127.0.0.1:8123"] * 4
+
+
+def test_make_run_keeps_an_explicit_site_url(tmp_path):
+    urls = _make_run_site_urls(tmp_path, "PORT=8123", site_url="https://accord.example.org")
+    assert urls == ["https://accord.example.org"] * 4
