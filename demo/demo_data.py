@@ -53,9 +53,16 @@ CONFERENCE = {
     "country": "EG",
     "languages": ["ar", "fr", "en"],
     "registration_opens_at": datetime.datetime(2023, 4, 16, 9, 0, tzinfo=TZ),
-    "registration_closes_at": datetime.datetime(2023, 6, 30, 23, 59, tzinfo=TZ),
+    # The real conference closed registration on 30 June 2023; the demo leaves the closing time empty so a
+    # newcomer can still walk through invitation, registration, approval, sign-up and the desk. An organizer
+    # closes it in the admin (closing time or "registration locked").
+    "registration_closes_at": None,
     "contact_email": "sharm2023@example.org",
 }
+
+# The closing time that earlier versions of the demo set: a demo conference still holding it was never edited
+# there, and seed_demo clears it so registration is open again.
+PAST_REGISTRATION_CLOSES_AT = datetime.datetime(2023, 6, 30, 23, 59, tzinfo=TZ)
 
 # (role, name, name_fr, name_ar)
 PARTNERS = [

@@ -144,3 +144,31 @@ def test_demo_organizer_creates_staff_with_verified_address(monkeypatch):
         ("organizer@example.org", True, True)
     ]
     assert out.getvalue().startswith("Demo organizer: organizer@example.org / password: demo-password-for-test")
+
+
+def test_seed_demo_conference_accepts_a_registration_today():
+    """Issue 24.2: the demo keeps the real dates (10–13 July 2023) but its registration is open today, so a newcomer
+    who follows an invitation can register; an earlier demo database closed on 30 June 2023 is reopened."""
+    from registration.permissions import registration_open
+
+    _seed()
+    conference = Conference.objects.get(slug="sharm2023")
+    assert (str(conference.start_date), str(conference.end_date)) == ("2023-07-10", "2023-07-13")
+    assert registration_open(conference)
+
+    from demo import demo_data
+
+    Conference.objects.filter(pk=conference.pk).update(registration_closes_at=demo_data.PAST_REGISTRATION_CLOSES_AT)
+    assert "created 1 reopened registration" in _seed()
+    conference.refresh_from_db()
+    assert registration_open(conference)
+
+
+def test_seed_demo_keeps_a_closing_time_set_by_an_organizer():
+    import datetime
+
+    _seed()
+    closes = datetime.datetime(2023, 6, 15, 12, 0, tzinfo=datetime.UTC)
+    Conference.objects.filter(slug="sharm2023").update(registration_closes_at=closes)
+    assert "nothing new" in _seed()
+    assert Conference.objects.get(slug="sharm2023").registration_closes_at == closes

@@ -53,6 +53,11 @@ class Command(BaseCommand):
             conference.full_clean()
             conference.save()
             created["conference"] += 1
+        elif conference.registration_closes_at == demo_data.PAST_REGISTRATION_CLOSES_AT:
+            # Seeded by an earlier version with the real (past) closing time, untouched since: reopen.
+            conference.registration_closes_at = None
+            conference.save(update_fields=["registration_closes_at", "updated_at"])  # drops the cached copy
+            created["reopened registration"] += 1
 
         # Hosts and partners
         existing = set(Partner.objects.filter(conference=conference).values_list("role", "name"))
