@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from .enums import BadgeFormat, DelegationKind, EmailKind, PartnerRole
@@ -311,7 +312,7 @@ class OutgoingEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", pgettext_lazy("e-mail status", "Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 

@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conference.services import AccordError
 from registration.admin import add_participant_action
@@ -36,7 +36,9 @@ def render_badges_for_selected(modeladmin, request, queryset):
         return None
     total = sum(batch.total for batch in started)
     modeladmin.message_user(
-        request, gettext("Rendering %(count)d badges: follow the progress on the desk's batch page.") % {"count": total},
+        request, ngettext("Rendering %(count)d badge: follow the progress on the desk's batch page.",
+                          "Rendering %(count)d badges: follow the progress on the desk's batch page.", total)
+        % {"count": total},
         messages.SUCCESS,
     )
     return HttpResponseRedirect(reverse("registration:desk_batches"))

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CheckInResult(models.TextChoices):
@@ -12,7 +13,7 @@ class CheckInResult(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", pgettext_lazy("badge batch status", "Queued")
     RUNNING = "running", _("Rendering")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conference.models import Delegation
@@ -177,7 +178,8 @@ def desk_batches(request, conference):
         except AccordError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Batch started: %(count)s badges.") % {"count": batch.total})
+            messages.success(request, ngettext("Batch started: %(count)d badge.", "Batch started: %(count)d badges.",
+                                               batch.total) % {"count": batch.total})
         return redirect("registration:desk_batches")
     batches = list(conference_batches(conference)[:30])
     for batch in batches:

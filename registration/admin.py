@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
@@ -349,8 +350,10 @@ class ParticipantAdmin(admin.ModelAdmin):
             for participant, reason in result.skipped[:20]:
                 self.message_user(request, f"{participant}: {reason}", messages.WARNING)
             if len(result.skipped) > 20:
-                self.message_user(request, gettext("%(count)d more skipped.") % {
-                    "count": len(result.skipped) - 20}, messages.WARNING)
+                more = len(result.skipped) - 20
+                self.message_user(request, ngettext("%(count)d more participant skipped.",
+                                                    "%(count)d more participants skipped.", more)
+                                  % {"count": more}, messages.WARNING)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -393,8 +396,9 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _invite(self, request, queryset, *, as_focal_point: bool):
         result = invitations_for_participants(queryset.select_related("conference", "delegation"),
                                               inviter=request.user, as_focal_point=as_focal_point)
-        self.message_user(request, gettext("%(count)d invitations queued.") % {"count": len(result.created)},
-                          messages.SUCCESS)
+        queued = len(result.created)
+        self.message_user(request, ngettext("%(count)d invitation queued.", "%(count)d invitations queued.", queued)
+                          % {"count": queued}, messages.SUCCESS)
         for email, reason in result.skipped[:20]:
             self.message_user(request, f"{email}: {reason}", messages.WARNING)
 
@@ -675,7 +679,7 @@ class InvitationAdmin(admin.ModelAdmin):
             self.message_user(request, str(refused), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def _bulk(self, request, queryset, service, done_message):
+    def _bulk(self, request, queryset, service, done_message: Callable[[int], str]):
         done = 0
         for invitation in queryset:
             try:
@@ -684,15 +688,17 @@ class InvitationAdmin(admin.ModelAdmin):
             except AccordError as exc:
                 self.message_user(request, f"{invitation.email}: {exc}", messages.WARNING)
         if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=_("Resend selected invitations (new link)"), permissions=["change"])
     def resend_invitations(self, request, queryset):
-        self._bulk(request, queryset, invitation_resend, gettext("%(count)d invitations queued for sending."))
+        self._bulk(request, queryset, invitation_resend, lambda n: ngettext(
+            "%(count)d invitation queued for sending.", "%(count)d invitations queued for sending.", n))
 
     @admin.action(description=_("Revoke selected invitations"), permissions=["change"])
     def revoke_invitations(self, request, queryset):
-        self._bulk(request, queryset, invitation_revoke, gettext("%(count)d invitations revoked."))
+        self._bulk(request, queryset, invitation_revoke, lambda n: ngettext(
+            "%(count)d invitation revoked.", "%(count)d invitations revoked.", n))
 
     # -- spreadsheet import -------------------------------------------------------------------------
 
@@ -720,7 +726,9 @@ class InvitationAdmin(admin.ModelAdmin):
                                         inviter=request.user, dry_run=False)
             cache.delete(_import_cache_key(request, key))
             if report.is_valid and report.created:
-                self.message_user(request, gettext("%(count)d invitations created; the e-mails are on their way.")
+                self.message_user(request, ngettext("%(count)d invitation created; the e-mail is on its way.",
+                                                    "%(count)d invitations created; the e-mails are on their way.",
+                                                    report.created)
                                   % {"count": report.created}, messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:registration_invitation_changelist"))
             context.update({"report": report, "conference": conference, "form": ImportUploadForm()})

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ParticipantCategory(models.TextChoices):
@@ -18,9 +19,9 @@ class ParticipantCategory(models.TextChoices):
 class ParticipantStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("participant status", "Approved")
     REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("participant status", "Cancelled")
 
 
 class Gender(models.TextChoices):
@@ -48,7 +49,7 @@ class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Sending failed")
-    USED = "used", _("Used")
+    USED = "used", pgettext_lazy("invitation status", "Used")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conference.enums import LanguageCode
 from conference.models import Conference, Delegation
@@ -86,9 +87,12 @@ class ImportReport:
             lines.append(f"row {row.line}: {row.email or '-'}: {status}")
         if self.is_valid:
             if self.dry_run:
-                lines.append(_("%(count)d rows valid; nothing written (dry run).") % {"count": len(self.rows)})
+                lines.append(ngettext("%(count)d row valid; nothing written (dry run).",
+                                      "%(count)d rows valid; nothing written (dry run).", len(self.rows))
+                             % {"count": len(self.rows)})
             else:
-                lines.append(_("%(count)d invitations created.") % {"count": self.created})
+                lines.append(ngettext("%(count)d invitation created.", "%(count)d invitations created.", self.created)
+                             % {"count": self.created})
         else:
             lines.append(
                 _("File refused: %(bad)d bad rows, %(file)d file errors; nothing written.")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conference import selectors as conference_selectors
 from conference.models import Conference
@@ -244,7 +245,9 @@ class SessionSignupAdmin(admin.ModelAdmin):
             except AccordError as error:
                 self.message_user(request, str(error), messages.ERROR)
         self.message_user(
-            request, _("Sign-ups cancelled; %(count)d promoted from the waiting list.") % {"count": promoted}
+            request, ngettext("Sign-ups cancelled; %(count)d person moved from the waiting list to the confirmed sign-ups.",
+                     "Sign-ups cancelled; %(count)d people moved from the waiting list to the confirmed sign-ups.",
+                     promoted) % {"count": promoted}
         )
 
 

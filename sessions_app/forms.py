@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conference.enums import LanguageCode
 
@@ -102,7 +103,9 @@ class SessionAdminForm(forms.ModelForm):
             if capacity < confirmed:
                 self.add_error(
                     "capacity",
-                    _("The capacity cannot be lower than the %(count)d confirmed sign-ups.") % {"count": confirmed},
+                    ngettext("The capacity cannot be lower than the %(count)d confirmed sign-up.",
+                             "The capacity cannot be lower than the %(count)d confirmed sign-ups.", confirmed)
+                    % {"count": confirmed},
                 )
         return cleaned
 

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conference.enums import EmailKind
 from conference.mail import build_message, describe_error, is_permanent, is_transient
@@ -100,7 +101,9 @@ def session_save(session: Session, *, actor) -> Session:
                 confirmed = _confirmed_count(session)
                 if session.capacity < confirmed:
                     raise AccordError(
-                        _("The capacity cannot be lower than the %(count)d confirmed sign-ups.") % {"count": confirmed}
+                        ngettext("The capacity cannot be lower than the %(count)d confirmed sign-up.",
+                         "The capacity cannot be lower than the %(count)d confirmed sign-ups.", confirmed)
+                % {"count": confirmed}
                     )
         created = session.pk is None
         try:
@@ -131,7 +134,9 @@ def session_update_capacity(session: Session, *, capacity: int | None, actor) ->
         confirmed = _confirmed_count(locked)
         if capacity is not None and capacity < confirmed:
             raise AccordError(
-                _("The capacity cannot be lower than the %(count)d confirmed sign-ups.") % {"count": confirmed}
+                ngettext("The capacity cannot be lower than the %(count)d confirmed sign-up.",
+                         "The capacity cannot be lower than the %(count)d confirmed sign-ups.", confirmed)
+                % {"count": confirmed}
             )
         locked.capacity = capacity
         locked.save(update_fields=["capacity", "updated_at"])

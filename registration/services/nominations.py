@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
@@ -55,7 +56,9 @@ def _check_quota(delegation: Delegation, category: str) -> None:
     holders = seat_holders(delegation)
     if holders.count() >= delegation.seat_quota:
         raise AccordError(
-            _("The delegation's quota of %(quota)d seats is full.") % {"quota": delegation.seat_quota}
+            ngettext("The delegation's quota of %(quota)d seat is full.",
+                     "The delegation's quota of %(quota)d seats is full.", delegation.seat_quota)
+            % {"quota": delegation.seat_quota}
         )
     limit = (delegation.category_quotas or {}).get(category)
     if limit is not None and holders.filter(category=category).count() >= int(limit):

@@ -72,6 +72,6 @@ def test_admin_cancel_signups_action_promotes(client, conference, make_session, 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:sessions_app_sessionsignup_changelist"),
                                {"action": "cancel_signups", "_selected_action": [signup.pk]}, follow=True)
-    assert "1 promoted from the waiting list" in response.content.decode()
+    assert "1 person moved from the waiting list to the confirmed sign-ups" in response.content.decode()
     assert list(SessionSignup.objects.values_list("participant", "status")) == [(second.pk, "confirmed")]
     assert [m.to for m in mailoutbox] == [[second.email]]
