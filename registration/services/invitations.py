@@ -40,6 +40,7 @@ from conference.validators import single_line_problem
 
 from ..enums import InvitationStatus, ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Invitation, InvitationSendAttempt, Participant
+from ..permissions import registration_open
 from ..tasks.invitations import send_invitation_task
 from .participants import normalize_email, participant_create
 
@@ -59,6 +60,10 @@ class InvitationRefused(AccordError):
         "other_conference": gettext_lazy("This invitation is for another conference."),
         "wrong_user": gettext_lazy(
             "You are logged in with another e-mail address than the one invited. Log out and open the link again."
+        ),
+        "registration_closed": gettext_lazy(
+            "Registration for this conference is closed: no account can be created from this invitation. "
+            "Contact the organizers if you still need to take part."
         ),
     }
     STATUS_CODES = {"unknown": 404, "other_conference": 404, "wrong_user": 403}
@@ -549,6 +554,8 @@ def invitation_signup(invitation: Invitation, *, password: str):
 
     user_model = get_user_model()
     email = invitation.email
+    if not registration_open(invitation.conference):
+        raise InvitationRefused("registration_closed")  # no account for a registration nobody can complete
     with transaction.atomic():
         # Lock the invitation first: a double click or a second tab waits here, then finds it used.
         locked = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)

@@ -19,6 +19,7 @@ from conference.models import localized
 from conference.selectors import current_conference
 from conference.services import AccordError
 
+from ..permissions import registration_open
 from ..services.invitations import (
     InvitationRefused,
     invitation_accept,
@@ -99,7 +100,11 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     form = None
     error = ""
     account_exists = False
-    if logged_in_as_invitee:
+    # Registration closed: the page says so before any account form, and a POST creates and accepts nothing.
+    registration_closed = not registration_open(invitation.conference)
+    if registration_closed:
+        pass  # the notice only
+    elif logged_in_as_invitee:
         if request.method == "POST":
             try:
                 invitation_accept(invitation, user=user)
@@ -142,6 +147,9 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
         "error": error,
         "logged_in_as_invitee": logged_in_as_invitee,
         "account_exists": account_exists,
+        "registration_closed": registration_closed,
+        "registration_closed_message": InvitationRefused.MESSAGES["registration_closed"],
         "login_url": f"{reverse('account_login')}?next={request.path}",
     }
-    return render(request, "registration/invitation_landing.html", context, status=400 if error else 200)
+    status = 400 if error else 403 if registration_closed and request.method == "POST" else 200
+    return render(request, "registration/invitation_landing.html", context, status=status)

@@ -446,3 +446,63 @@ def test_invitation_accept_second_click_after_the_page_loaded_refused_as_used(
     assert Invitation.objects.get(pk=invitation.pk).used_at == used_at
     assert list(Participant.objects.filter(email="invitee@example.org")) == [participant]
     assert AuditLog.objects.filter(action="invitation.accept").count() == 1
+
+
+@pytest.mark.parametrize("how", ["closing_time_passed", "locked"])
+def test_invitation_landing_registration_closed_says_so_and_creates_nothing(
+    how, conference, delegation, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Issue 24.2: with registration closed, the invitation page says so instead of offering an account, and a POST
+    creates neither an account nor a participation; the link stays usable if registration reopens."""
+    invitation = invite(conference, delegation, django_capture_on_commit_callbacks)
+    token = token_from(mailoutbox[0])
+    if how == "locked":
+        conference.registration_locked = True
+    else:
+        conference.registration_closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    conference.save()
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("fr"):  # the invitation is in French
+        notice = escape(str(InvitationRefused.MESSAGES["registration_closed"]))
+    page = client.get(f"/invite/{token}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert notice in html
+    assert 'name="password1"' not in html
+    response = client.post(f"/invite/{token}/", {"password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 403
+    assert notice in response.content.decode()
+    assert not get_user_model().objects.filter(email="invitee@example.org").exists()
+    assert not Participant.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.status != InvitationStatus.USED and invitation.used_at is None
+
+
+def test_invitation_landing_registration_closed_logged_in_invitee_cannot_accept(
+    conference, delegation, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    user = UserFactory(username="invitee@example.org")
+    invite(conference, delegation, django_capture_on_commit_callbacks)
+    token = token_from(mailoutbox[0])
+    conference.registration_locked = True
+    conference.save()
+    client.force_login(user)
+    page = client.get(f"/invite/{token}/")
+    assert "Accept the invitation" not in page.content.decode()
+    assert client.post(f"/invite/{token}/").status_code == 403
+    assert not Participant.objects.exists()
+
+
+def test_invitation_signup_refused_when_registration_closed(conference, delegation, django_capture_on_commit_callbacks,
+                                                            mailoutbox):
+    from registration.services.invitations import invitation_signup
+
+    invitation = invite(conference, delegation, django_capture_on_commit_callbacks)
+    conference.registration_locked = True
+    conference.save()
+    with pytest.raises(InvitationRefused) as refused:
+        invitation_signup(Invitation.objects.get(pk=invitation.pk), password=PASSWORD)
+    assert refused.value.reason == "registration_closed"
+    assert not get_user_model().objects.filter(email="invitee@example.org").exists()
