@@ -95,7 +95,7 @@ class ImportReport:
                              % {"count": self.created})
         else:
             lines.append(
-                _("File refused: %(bad)d bad rows, %(file)d file errors; nothing written.")
+                _("File refused (bad rows: %(bad)d, file errors: %(file)d); nothing written.")
                 % {"bad": len(self.bad_rows), "file": len(self.file_errors)}
             )
         return "\n".join(lines)

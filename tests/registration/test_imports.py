@@ -82,7 +82,7 @@ def test_invitations_check_reports_every_bad_row_with_reason(conference):
     assert errors[8] == ["already registered"]
     assert errors[9] == ["already invited"]
     assert errors[10] == ["e-mail missing", "delegation missing"]
-    assert "File refused: 8 bad rows" in report.as_text()
+    assert "File refused (bad rows: 8," in report.as_text()
 
 
 def test_invitations_check_missing_column_is_file_error(conference):
@@ -227,7 +227,7 @@ def test_import_invitations_command_dry_run_unterminated_quote_exits_1(conferenc
     assert exit_info.value.code == 1
     out = capsys.readouterr().out
     assert "list.csv: Row 2: a quotation mark is opened and never closed" in out
-    assert "File refused: 0 bad rows, 1 file errors; nothing written." in out
+    assert "File refused (bad rows: 0, file errors: 1); nothing written." in out
     assert Invitation.objects.count() == 0
 
 
