@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditLog, Conference, EmailText, OutgoingEmail, Partner
+from .selectors import delegations_by_name
 
 # The dashboard is registration's admin page (it counts participants); named here by URL name only.
 DASHBOARD_URL_NAME = "admin:registration_participant_dashboard"
@@ -139,3 +140,12 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class DelegationNameFilter(admin.RelatedFieldListFilter):
+    """The "By delegation" filter of a changelist, listed by the delegation's name in the page's language."""
+
+    def field_choices(self, field, request, model_admin):
+        delegations = field.remote_field.model.objects.complex_filter(field.get_limit_choices_to())
+        return [(delegation.pk, delegation.display_name()) for delegation in delegations_by_name(delegations)]
+

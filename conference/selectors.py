@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
-from .models import Conference, EmailText, localized
+from .models import Conference, Delegation, EmailText, localized
 
 #: Upper bound on how stale the cached current conference can be after a write that sends no signal (a bulk
 #: ``QuerySet.update``, SQL by hand); every save or delete of a conference drops it at once (``receivers.py``).
@@ -31,6 +35,20 @@ def current_conference() -> Conference | None:
         if conference is not None:
             cache.set(key, conference, CURRENT_CONFERENCE_SECONDS)
     return conference
+
+
+def name_sort_key(name: str) -> tuple[str, str]:
+    """Sort key for a name shown to people: accents, case and Arabic diacritics ignored first (Égypte with the
+    E's, not after Z), then the exact text to break ties."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    base = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return base.casefold(), name
+
+
+def delegations_by_name(delegations: Iterable[Delegation], language: str | None = None) -> list[Delegation]:
+    """``delegations`` ordered by the name shown in ``language`` (the active language by default), not by code."""
+    language = language or translation.get_language()
+    return sorted(delegations, key=lambda delegation: name_sort_key(delegation.display_name(language)))
 
 
 def conference_email_text(conference: Conference | None, kind: str, language: str) -> tuple[str | None, str]:

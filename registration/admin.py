@@ -29,6 +29,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from conference.admin import DelegationNameFilter
 from conference.models import AuditLog, Conference, Delegation
 from conference.services import AccordError, audit_record
 
@@ -110,7 +111,8 @@ class ParticipantAdmin(admin.ModelAdmin):
         "display_name", "badge_name_ar_display", "delegation_code", "category", "status", "email", "checked_in",
     ]
     list_filter = [
-        "conference", "delegation", "delegation__kind", "category", "status", ("nationality", CountryFilter),
+        "conference", ("delegation", DelegationNameFilter), "delegation__kind", "category", "status",
+        ("nationality", CountryFilter),
         "gender",
     ]
     search_fields = ["first_name", "last_name", "badge_name", "badge_name_ar", "email", "delegation__code"]
@@ -601,7 +603,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "opened_at", "used_at", "send_count", "error", "expires_at",
     ]
     list_filter = ["conference", "status", "language", "category", "as_focal_point", "delegation__kind",
-                   "delegation"]
+                   ("delegation", DelegationNameFilter)]
     search_fields = ["email", "first_name", "last_name", "delegation__code"]
     list_select_related = ["delegation", "conference"]
     date_hierarchy = "created_at"

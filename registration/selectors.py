@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Delegation
+from conference.selectors import delegations_by_name
 
 from .enums import Gender, ParticipantCategory, ParticipantStatus, RequestKind
 from .models import Participant
@@ -96,9 +97,9 @@ def delegation_quota(delegation: Delegation) -> Quota:
     return Quota(used=sum(counts.values()), limit=delegation.seat_quota, lines=lines)
 
 
-def conference_delegations(conference: Conference) -> QuerySet[Delegation]:
-    """Delegations a person may ask to join, for the open-request form."""
-    return Delegation.objects.filter(conference=conference).order_by("code")
+def conference_delegations(conference: Conference) -> list[Delegation]:
+    """Delegations a person may ask to join, for the open-request form: by their name in the active language."""
+    return delegations_by_name(Delegation.objects.filter(conference=conference))
 
 
 def conference_dashboard(conference: Conference) -> dict:
