@@ -5,10 +5,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from tests.browser import LAUNCH_ARGS
 from tests.factories import ConferenceFactory, RoomFactory, SessionFactory
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 
 

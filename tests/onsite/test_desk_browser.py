@@ -10,11 +10,10 @@ from django.core.cache import cache
 from onsite.models import CheckIn
 from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
+from tests.browser import LAUNCH_ARGS, log_in
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.mark.browser
@@ -39,11 +38,7 @@ def test_browser_desk_scan_checkin_already_and_offline_queue(live_server, transa
             context = browser.new_context(locale="en-GB")
             page = context.new_page()
             page.set_default_timeout(15000)
-            page.goto(f"{live_server.url}/accounts/login/?next=/desk/scan/")
-            page.fill("input[name=login]", staff.email)
-            page.fill("input[name=password]", "correct-horse-battery")
-            page.locator("form.account-form button[type=submit]").click()
-            page.wait_for_url("**/desk/scan/")
+            log_in(page, live_server.url, staff.email, "/desk/scan/")
 
             # A USB scanner types the code and Enter into the focused input.
             expect(page.locator("#scan-input")).to_be_focused()
@@ -127,11 +122,7 @@ def test_browser_desk_camera_scan_checks_in(live_server, transactional_db, setti
             context.grant_permissions(["camera"], origin=live_server.url)
             page = context.new_page()
             page.set_default_timeout(20000)
-            page.goto(f"{live_server.url}/accounts/login/?next=/desk/scan/")
-            page.fill("input[name=login]", staff.email)
-            page.fill("input[name=password]", "correct-horse-battery")
-            page.locator("form.account-form button[type=submit]").click()
-            page.wait_for_url("**/desk/scan/")
+            log_in(page, live_server.url, staff.email, "/desk/scan/")
             page.click("#camera-start")
             expect(page.locator("#scan-last")).to_contain_text("Camera Person is checked in.")
             page.click("#camera-stop")

@@ -14,10 +14,8 @@ from django.utils import timezone
 from onsite.models import Attendance, CheckIn
 from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
+from tests.browser import LAUNCH_ARGS, log_in
 from tests.factories import ConferenceFactory, ParticipantFactory, StaffFactory
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.browser]
 
@@ -59,11 +57,7 @@ def _scan_with_first_answer_lost(live_server, chromium_path, staff, path: str, c
             context = browser.new_context(locale="en-GB")
             page = context.new_page()
             page.set_default_timeout(15000)
-            page.goto(f"{live_server.url}/accounts/login/?next={path}")
-            page.fill("input[name=login]", staff.email)
-            page.fill("input[name=password]", "correct-horse-battery")
-            page.locator("form.account-form button[type=submit]").click()
-            page.wait_for_url(f"**{path}")
+            log_in(page, live_server.url, staff.email, path)
             page.route(f"**{path}", lose_first_answer)
 
             page.fill("#scan-input", code)

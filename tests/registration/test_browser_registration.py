@@ -13,11 +13,10 @@ from PIL import Image
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 from registration.services.invitations import invitation_create
+from tests.browser import LAUNCH_ARGS, log_in
 from tests.factories import ConferenceFactory, DelegationFactory, StaffFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 INVITEE = "amina.haddad@example.org"
 PASSWORD = "Sharm-el-Sheikh-2023!"
 
@@ -127,11 +126,8 @@ def test_browser_registration_invitation_to_approval(live_server, transactional_
             # 3. The organizer approves in the admin.
             admin = browser.new_context(locale="en-GB").new_page()
             admin.set_default_timeout(15000)
-            admin.goto(f"{live_server.url}/accounts/login/?next=/admin/registration/participant/")
-            admin.fill("input[name=login]", staff.email)
-            admin.fill("input[name=password]", "correct-horse-battery")
-            admin.locator("form.account-form button[type=submit]").click()
-            admin.wait_for_url("**/admin/registration/participant/**")
+            log_in(admin, live_server.url, staff.email, "/admin/registration/participant/",
+                   landing="**/admin/registration/participant/**")
             admin.check(f"input[name=_selected_action][value='{participant.pk}']")
             admin.select_option("select[name=action]", "approve_selected")
             admin.click("button[name=index]")

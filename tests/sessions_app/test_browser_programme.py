@@ -11,12 +11,10 @@ from pypdf import PdfReader
 
 from sessions_app import services
 from sessions_app.models import SessionSignup
+from tests.browser import LAUNCH_ARGS
 from tests.factories import ParticipantFactory, UserFactory
 
 from .conftest import cairo
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.mark.browser
