@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
+from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -311,10 +312,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# django-csp 4: the nonce is the ``csp.constants.NONCE`` sentinel, replaced by "'nonce-<value>'" when a template
+# reads ``request.csp_nonce`` and dropped otherwise; a literal "'nonce'" is an invalid source the browser reports.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "media-src": ["'self'", "blob:"],
