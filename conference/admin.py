@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import languages
 from .models import AuditLog, Conference, EmailText, OutgoingEmail, Partner
 from .selectors import delegations_by_name
 
@@ -39,7 +40,7 @@ class EmailTextInline(admin.StackedInline):
 class ConferenceAdminForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("working languages"),
-        choices=[("ar", _("Arabic")), ("fr", _("French")), ("en", _("English"))],
+        choices=languages.languages,
         widget=forms.CheckboxSelectMultiple,
     )
 

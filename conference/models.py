@@ -17,6 +17,8 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from .enums import BadgeFormat, DelegationKind, EmailKind, PartnerRole
+from .languages import codes as language_codes
+from .languages import is_known as is_known_language
 from .validators import validate_single_line
 
 
@@ -36,7 +38,7 @@ def validate_time_zone(value: str) -> None:
 
 
 def default_languages() -> list[str]:
-    return ["ar", "fr", "en"]
+    return language_codes()
 
 
 def default_nominable_categories() -> list[str]:
@@ -114,7 +116,7 @@ class Conference(models.Model):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
-        bad = [code for code in (self.languages or []) if code not in {"ar", "fr", "en"}]
+        bad = [code for code in (self.languages or []) if not is_known_language(code)]
         if bad:
             errors["languages"] = _("Unknown language codes: %(codes)s") % {"codes": ", ".join(bad)}
         if errors:

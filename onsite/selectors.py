@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from conference import languages
 from conference.models import Conference, Delegation
 from registration.enums import ParticipantCategory, ParticipantStatus
 from registration.models import Participant
@@ -51,7 +52,7 @@ def _country_codes(query: str) -> list[str]:
 
     needle = query.casefold()
     codes = set()
-    for language in ("en", "fr", "ar"):
+    for language in languages.codes():
         with translation.override(language):
             codes.update(code for code, name in countries if needle in str(name).casefold())
     return sorted(codes)

@@ -13,14 +13,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from conference import languages
 from conference.enums import EmailKind
 from conference.mail import build_message
 from conference.models import localized
 from conference.selectors import conference_email_text
 
 from .models import Invitation, ParticipantNotice
-
-RTL_LANGUAGES = {"ar"}
 
 
 def site_url(path: str) -> str:
@@ -50,7 +49,7 @@ def build_email(
     With ``kind`` (an ``EmailKind``), the organizers' ``EmailText`` for ``context["conference"]`` (one query)
     replaces the subject when it has one and puts their message at the top, as ``organizer_message``.
     """
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    language = languages.supported(language)
     organizer_message = ""
     if kind is not None:
         custom_subject, organizer_message = conference_email_text(context.get("conference"), kind, language)
@@ -59,7 +58,7 @@ def build_email(
         context = {
             **context,
             "language": language,
-            "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "direction": languages.direction(language),
             "SITE_URL": settings.SITE_URL,
             "organizer_message": organizer_message,
         }

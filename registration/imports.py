@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conference import languages
 from conference.enums import LanguageCode
 from conference.models import Conference, Delegation
 from conference.services import AccordError
@@ -206,12 +207,8 @@ def _category(value: str) -> str | None:
 def _language(value: str) -> str | None:
     if not value:
         return LanguageCode.ENGLISH
-    lowered = value.strip().lower()
-    names = {"arabic": "ar", "french": "fr", "english": "en", "français": "fr", "anglais": "en", "arabe": "ar",
-             "عربي": "ar", "العربية": "ar"}
-    if lowered in LanguageCode.values:
-        return lowered
-    return names.get(lowered)
+    # The registry knows each language by its code and its names; "عربي" (the adjective) is one more way to say it.
+    return languages.code_for_name(value) or {"عربي": "ar"}.get(value.strip())
 
 
 def invitations_check(conference: Conference, content: bytes, filename: str) -> ImportReport:

@@ -7,6 +7,7 @@ from itertools import groupby
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from conference import languages
 from conference.models import Conference
 from conference.pdf import render_pdf
 
@@ -33,7 +34,7 @@ def agenda_html(conference: Conference, language: str) -> str:
                 "venue": conference.localized_venue(language),
                 "city": conference.localized_city(language),
                 "language": language,
-                "direction": "rtl" if language == "ar" else "ltr",
+                "direction": languages.direction(language),
                 "days": days,
                 "rendered_at": timezone.now(),
             },

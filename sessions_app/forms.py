@@ -10,19 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conference.enums import LanguageCode
+from conference import languages
 
 from .enums import SessionKind, SignupStatus
 from .models import Room, Session
 from .validation import LocalTimeError, local_to_utc, role_conflicts, session_problems
 
-LANGUAGE_CHOICES = LanguageCode.choices
-
 
 class RoomAdminForm(forms.ModelForm):
     interpretation_languages = forms.MultipleChoiceField(
         label=_("interpretation languages offered"),
-        choices=LANGUAGE_CHOICES,
+        choices=languages.languages,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -44,7 +42,7 @@ class SessionAdminForm(forms.ModelForm):
     end_time = forms.TimeField(label=_("ends (local time)"), widget=admin_widgets.AdminTimeWidget(format="%H:%M"))
     interpretation_languages = forms.MultipleChoiceField(
         label=_("interpretation languages"),
-        choices=LANGUAGE_CHOICES,
+        choices=languages.languages,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Leave empty to use the languages the room offers."),
@@ -148,4 +146,4 @@ class AgendaFilterForm(forms.Form):
         self.fields["room"].choices = [("", _("All rooms"))] + [
             (room.pk, room.localized_name(language)) for room in rooms
         ]
-        self.fields["lang"].choices = [("", _("Any language")), *LANGUAGE_CHOICES]
+        self.fields["lang"].choices = [("", _("Any language")), *languages.languages()]

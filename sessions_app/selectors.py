@@ -16,7 +16,7 @@ from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.http import Http404
 from django.utils import translation
 
-from conference.enums import LanguageCode
+from conference import languages as language_registry
 from conference.models import Conference
 from registration.models import Participant
 
@@ -203,7 +203,7 @@ def programme_fingerprint_key(conference_id: int, language: str) -> str:
 
 def programme_fingerprint_keys(conference_id: int) -> list[str]:
     """The shared cache's keys of a conference's fingerprints, one a language."""
-    return [programme_fingerprint_key(conference_id, code) for code, _name in settings.LANGUAGES]
+    return [programme_fingerprint_key(conference_id, code) for code in language_registry.codes()]
 
 
 def cached_programme_fingerprint(conference: Conference, language: str) -> str:
@@ -281,7 +281,7 @@ def session_card(session: Session, language: str) -> SessionCard:
             kind_label=str(session.get_kind_display()),
             room=session.room.localized_name(language) if session.room_id else "",
             languages=languages,
-            language_labels=[str(LanguageCode(code).label) for code in languages if code in LanguageCode.values],
+            language_labels=[language_registry.language_name(code) for code in languages if language_registry.is_known(code)],
             people=people,
         )
 

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conference import languages
 from conference.enums import EmailKind
 from conference.mail import build_message, describe_error, is_permanent, is_transient
 from conference.models import Conference
@@ -35,8 +36,6 @@ from .models import AgendaFile, PersonalFeed, Room, Session, SessionRole, Sessio
 from .tasks import render_agenda_task, send_promotion_email_task
 from .validation import role_conflicts, session_problems
 
-AGENDA_LANGUAGES = ("en", "fr", "ar")
-
 logger = logging.getLogger(__name__)
 
 
@@ -46,7 +45,7 @@ logger = logging.getLogger(__name__)
 def agenda_refresh_queue(conference: Conference | int) -> None:
     """After commit, queue a re-render of the agenda PDF in every language (the task skips unchanged ones)."""
     conference_id = conference if isinstance(conference, int) else conference.pk
-    for language in AGENDA_LANGUAGES:
+    for language in languages.codes():
         render_agenda_task.delay_on_commit(conference_id=conference_id, language=language)
 
 
@@ -374,7 +373,7 @@ def agenda_file_refresh(conference: Conference, language: str, *, force: bool = 
     """
     from .agenda import render_agenda
 
-    if language not in AGENDA_LANGUAGES:
+    if not languages.is_known(language):
         raise AccordError(_("Unknown language."))
     fingerprint = selectors.programme_fingerprint(conference, language)
     existing = AgendaFile.objects.filter(conference=conference, language=language).first()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conference import languages
 from conference.services import AccordError
 
 from . import selectors, services
@@ -260,7 +261,7 @@ def _ical_response(body: bytes, filename: str) -> HttpResponse:
 
 def _feed_language(request: HttpRequest, default: str) -> str:
     requested = request.GET.get("lang", "")
-    return requested if requested in services.AGENDA_LANGUAGES else default
+    return requested if languages.is_known(requested) else default
 
 
 @require_GET
@@ -305,7 +306,7 @@ def _queue_agenda_refresh(conference, language: str) -> None:
 def agenda_pdf(request: HttpRequest, language: str) -> HttpResponse:
     """The stored agenda PDF, never rendered here: a stale file is served while a fresh one is queued."""
     conference = _conference_or_404()
-    if language not in services.AGENDA_LANGUAGES:
+    if not languages.is_known(language):
         raise Http404
     agenda_file = AgendaFile.objects.filter(conference=conference, language=language).first()
     if agenda_file is not None and agenda_file.file:

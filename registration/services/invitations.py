@@ -32,6 +32,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conference import languages
 from conference.enums import LanguageCode
 from conference.mail import SEND_ERRORS, describe_error, is_permanent, is_transient
 from conference.models import Conference, Delegation
@@ -148,7 +149,7 @@ def invitation_create(
         raise AccordError(_("The delegation belongs to another conference."))
     if category not in ParticipantCategory.values:
         raise AccordError(_("Unknown category: %(category)s") % {"category": category})
-    if language not in LanguageCode.values:
+    if not languages.is_known(language):
         raise AccordError(_("Unknown language: %(language)s") % {"language": language})
     if as_focal_point and delegation is None:
         raise AccordError(_("A focal point must be invited for a delegation."))

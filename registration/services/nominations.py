@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from conference import languages
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
 
@@ -27,7 +28,6 @@ from .participants import participant_approve, participant_cancel, participant_c
 logger = logging.getLogger(__name__)
 
 NOMINATION_LETTER_MAX_BYTES = 10 * 1024 * 1024
-LANGUAGES = ("ar", "fr", "en")
 # What a person may ask to come as; the other categories are assigned by organizers.
 REQUESTABLE_CATEGORIES = (
     ParticipantCategory.DELEGATE,
@@ -85,7 +85,7 @@ def quota_race_window() -> None:
 def _validate(category: str, language: str, first_name: str, last_name: str) -> None:
     if category not in ParticipantCategory.values:
         raise AccordError(_("Unknown category: %(category)s") % {"category": category})
-    if language not in LANGUAGES:
+    if not languages.is_known(language):
         raise AccordError(_("Unknown language: %(language)s") % {"language": language})
     if not (first_name or "").strip() or not (last_name or "").strip():
         raise AccordError(_("Give the given names and the surname."))
@@ -267,8 +267,7 @@ def open_request_create(
         raise AccordError(_("The delegation belongs to another conference."))
     if not (first_name or "").strip() or not (last_name or "").strip():
         raise AccordError(_("Give the given names and the surname."))
-    if language not in LANGUAGES:
-        language = "en"
+    language = languages.supported(language)
     if category not in REQUESTABLE_CATEGORIES:
         raise AccordError(_("Unknown category: %(category)s") % {"category": category})
     email = (user.email or "").strip()

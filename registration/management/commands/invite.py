@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from conference import languages
 from conference.enums import LanguageCode
 from conference.models import Conference, Delegation
 from conference.services import AccordError
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--delegation", required=True, help="delegation code, for example EGY")
         parser.add_argument("--category", default=ParticipantCategory.DELEGATE, choices=ParticipantCategory.values)
-        parser.add_argument("--language", default=LanguageCode.ENGLISH, choices=LanguageCode.values)
+        parser.add_argument("--language", default=LanguageCode.ENGLISH, choices=languages.codes())
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--focal-point", action="store_true", help="invite as focal point of the delegation")

@@ -7,16 +7,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from conference import languages
 from conference.models import Conference
 from sessions_app.agenda import render_agenda
-from sessions_app.services import AGENDA_LANGUAGES
 
 
 class Command(BaseCommand):
     help = "Render the programme as a PDF: render_agenda --lang fr --out agenda.pdf [--conference SLUG]"
 
     def add_arguments(self, parser):
-        parser.add_argument("--lang", choices=AGENDA_LANGUAGES, default="en")
+        parser.add_argument("--lang", choices=languages.codes(), default=settings.LANGUAGE_CODE)
         parser.add_argument("--out", required=True, help="Where to write the PDF ('-' for standard output).")
         parser.add_argument("--conference", help="Conference code (slug); default: ACCORD_DEFAULT_CONFERENCE.")
 
