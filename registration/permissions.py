@@ -6,8 +6,7 @@ delegation's object exists.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from conference.models import Conference, Delegation
 
 from .enums import ParticipantStatus
 from .models import Participant
+from .selectors import own_participant
 
 #: The one permission for passport data (the travel document, and the visa letter that prints its number):
 #: checked where that data is fetched — the admin inline, the desk's visa-letter download, the admin actions.
@@ -79,34 +79,8 @@ def may_decide(delegation: Delegation) -> bool:
     return bool(delegation.conference.focal_points_may_approve)
 
 
-def get_own_participant(user, conference: Conference | None) -> Participant | None:
-    """The user's participation in ``conference``: linked to the account, or under one of its verified e-mails.
-
-    An address that is not verified never finds a participant (somebody could sign up with another's address).
-    """
-    if conference is None or not getattr(user, "is_authenticated", False):
-        return None
-    from allauth.account.models import EmailAddress
-
-    # The participation linked to the account first: the common case, one query.
-    participant = (
-        Participant.objects.select_related("delegation").filter(conference=conference, user=user).order_by("pk").first()
-    )
-    if participant is None:
-        # The verified addresses are a subquery (matched lower-cased, as the unique index stores them).
-        verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lowered=Lower("email")).values(
-            "lowered"
-        )
-        participant = (
-            Participant.objects.select_related("delegation").filter(conference=conference)
-            .alias(email_lower=Lower("email"))
-            .filter(user__isnull=True, email_lower__in=Subquery(verified))
-            .order_by("pk")
-            .first()
-        )
-    if participant is not None:
-        participant.conference = conference  # no query when the pages read it
-    return participant
+#: Kept for ``logistics.views`` until it imports ``registration.selectors.own_participant`` itself.
+get_own_participant = own_participant
 
 
 # What a participant may still change -------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,33 @@ def get_staff_participant(conference: Conference, public_id: str) -> Participant
     )
     if participant is None:
         raise Http404
+    return participant
+
+
+def own_participant(user, conference: Conference | None) -> Participant | None:
+    """The user's own participation in ``conference``, the same on every page (registration status and steps,
+    open requests, my agenda and sign-ups, travel): the one linked to the account, else the one registered under
+    one of the account's *verified* allauth e-mail addresses (and not linked to another account). An address that
+    is not verified never finds a participant: anybody can add any address to an account. ``None`` for anonymous
+    users, no conference, or no participation. One query when linked, two otherwise.
+    """
+    if conference is None or not getattr(user, "is_authenticated", False):
+        return None
+    from allauth.account.models import EmailAddress
+
+    participants = Participant.objects.select_related("delegation").filter(conference=conference).order_by("pk")
+    # The participation linked to the account first: the common case, one query.
+    participant = participants.filter(user=user).first()
+    if participant is None:
+        # The verified addresses are a subquery (matched lower-cased, as the unique index stores them).
+        verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lowered=Lower("email"))
+        participant = (
+            participants.alias(email_lower=Lower("email"))
+            .filter(user__isnull=True, email_lower__in=Subquery(verified.values("lowered")))
+            .first()
+        )
+    if participant is not None:
+        participant.conference = conference  # no query when the pages read it
     return participant
 
 

@@ -107,13 +107,6 @@ def public_session(conference: Conference | None, session_id: int) -> Session:
     return session
 
 
-def participant_for(user, conference: Conference | None) -> Participant | None:
-    """The user's participation in ``conference`` (any status), or None."""
-    if conference is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user.participations.filter(conference=conference).select_related("conference").first()
-
-
 def signups_with_position(participant: Participant) -> list[SessionSignup]:
     """The participant's sign-ups with their session; waitlisted ones get ``position`` (1 = next in line)."""
     ahead = (

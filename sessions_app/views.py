@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conference import languages
 from conference.services import AccordError
+from registration.selectors import own_participant
 
 from . import selectors, services
 from .forms import AgendaFilterForm
@@ -138,7 +139,7 @@ def programme_day(request: HttpRequest, day: str) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conference = _conference_or_404()
     session = selectors.public_session(conference, pk)
-    participant = selectors.participant_for(request.user, conference)
+    participant = own_participant(request.user, conference)
     signup = None
     position = None
     if participant is not None:
@@ -163,7 +164,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _participant_or_message(request: HttpRequest, conference):
-    participant = selectors.participant_for(request.user, conference)
+    participant = own_participant(request.user, conference)
     if participant is None:
         messages.error(request, _("You are not registered for this conference."))
     return participant
@@ -231,7 +232,7 @@ def _personal_context(participant) -> dict:
 @require_http_methods(["GET", "POST"])
 def my_agenda(request: HttpRequest) -> HttpResponse:
     conference = _conference_or_404()
-    participant = selectors.participant_for(request.user, conference)
+    participant = own_participant(request.user, conference)
     if participant is None:
         return render(request, "sessions_app/me.html", {"participant": None, "conference": conference}, status=404)
     feed_url = None
@@ -247,7 +248,7 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
             return redirect("sessions_app:me")
         else:
             return redirect("sessions_app:me")
-        participant = selectors.participant_for(request.user, conference)
+        participant = own_participant(request.user, conference)
     context = _personal_context(participant)
     context["feed_url"] = feed_url
     return render(request, "sessions_app/me.html", context)

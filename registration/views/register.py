@@ -1,7 +1,8 @@
 """Self-registration: the participant's status page and the six form steps, saved one at a time.
 
-The participant is always the user's own (``get_own_participant``): linked to the account, or found under a
-verified e-mail address. Passport data is never put into a page: the visa step says whether it is on file.
+The participant is always the user's own (``registration.selectors.own_participant``): linked to the account,
+or found under a verified e-mail address. Passport data is never put into a page: the visa step says whether it is
+on file.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from ..forms import (
     set_language_cookie,
 )
 from ..models import Participant
-from ..permissions import focal_delegations, get_own_participant, may_edit_step, registration_open
+from ..permissions import focal_delegations, may_edit_step, registration_open
+from ..selectors import own_participant
 from ..services.steps import (
     STEP_COUNT,
     has_travel_document,
@@ -56,7 +58,7 @@ STEPS = [
 
 
 def _own_participant(request: HttpRequest) -> Participant | None:
-    participant = get_own_participant(request.user, current_conference())
+    participant = own_participant(request.user, current_conference())
     if participant is not None and participant.user_id is None:
         participant_link_user(participant, user=request.user)
     return participant

@@ -15,7 +15,7 @@ from conference.services import AccordError
 
 from .. import selectors
 from ..forms import OpenRequestForm
-from ..permissions import get_own_participant
+from ..selectors import own_participant
 
 
 @login_required
@@ -24,7 +24,7 @@ def open_request(request: HttpRequest) -> HttpResponse:
     conference = current_conference()
     if conference is None:
         return render(request, "registration/register_none.html", {"conference": None})
-    if get_own_participant(request.user, conference) is not None:
+    if own_participant(request.user, conference) is not None:
         messages.info(request, _("You are already registered for this conference."))
         return redirect("registration:register")
     form = OpenRequestForm(request.POST or None, delegations=selectors.conference_delegations(conference))
