@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from registration.views.staff import staff_required
 from sessions_app.models import Session
 
 from .enums import BatchStatus
+from .flags import flag_path
 from .selectors import (
     arrivals,
     badge_prints,
@@ -88,6 +90,31 @@ def desk_photo(request, conference, public_id: str):
     return private_file_response(participant.photo, content_type="image/jpeg", cache_control="private, max-age=300")
 
 
+def _scan_answer(outcome) -> dict:
+    """The scan's JSON answer with what the desk compares with the person in front of it: the photo, the name in
+    both scripts, the delegation with its code and flag image, the category (its colour) and the position, so two
+    people of the same name are told apart. Nothing more than ``as_json`` for a badge of another conference."""
+    answer = outcome.as_json()
+    participant = outcome.participant
+    if answer.get("participant") is None or participant is None:
+        return answer
+    delegation = participant.delegation if participant.delegation_id else None
+    country = str(delegation.country.code or "") if delegation is not None and delegation.country else ""
+    flag = flag_path(country)
+    answer["participant"].update(
+        {
+            "url": reverse("registration:desk_participant", args=[participant.public_id]),
+            "photo_url": reverse("registration:desk_photo", args=[participant.public_id]) if participant.photo else "",
+            "category_key": participant.category,
+            "delegation_code": delegation.code if delegation is not None else "",
+            "country": country.upper(),
+            "flag_url": static(flag) if flag else "",
+            "position": participant.position,
+        }
+    )
+    return answer
+
+
 def _scan_payload(request) -> tuple[str, str, datetime.datetime | None, str]:
     try:
         payload = json.loads(request.body or b"{}")
@@ -120,7 +147,7 @@ def desk_scan(request, conference):
         )
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse(outcome.as_json())
+    return JsonResponse(_scan_answer(outcome))
 
 
 @staff_required(api="post")
@@ -143,7 +170,7 @@ def desk_session_scan(request, conference, session_id: int):
         outcome = attendance_scan(session, code=code, client_id=client_id, scanned_at=scanned_at, actor=request.user)
     except ValueError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    return JsonResponse(outcome.as_json())
+    return JsonResponse(_scan_answer(outcome))
 
 
 @staff_required

@@ -125,7 +125,11 @@ SCAN_FIELDS = (
         for name in (
             "conference", "delegation", "status", "checked_in_at", "checked_in_by", "updated_at",
             "first_name", "last_name", "badge_name", "badge_name_ar", "email", "category", "organization",
-            *(f"delegation__{name}" for name in ("kind", "country", "organization", "organization_fr", "organization_ar")),
+            "public_id", "photo", "position",
+            *(
+                f"delegation__{name}"
+                for name in ("code", "kind", "country", "organization", "organization_fr", "organization_ar")
+            ),
         )
     ),
 )

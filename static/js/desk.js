@@ -3,9 +3,22 @@
 (function () {
   "use strict";
 
-  // Times in the page's language, 24-hour clock.
-  function localTime(value) {
-    return new Date(value).toLocaleTimeString(document.documentElement.lang || undefined, { hourCycle: "h23" });
+  // Times in the page's language, 24-hour clock, in the conference's time zone (not the device's).
+  function localTime(value, timeZone) {
+    var options = { hourCycle: "h23", hour: "2-digit", minute: "2-digit", second: "2-digit" };
+    if (timeZone) { options.timeZone = timeZone; }
+    try {
+      return new Date(value).toLocaleTimeString(document.documentElement.lang || undefined, options);
+    } catch (e) {  // an unknown zone name: the device's
+      delete options.timeZone;
+      return new Date(value).toLocaleTimeString(document.documentElement.lang || undefined, options);
+    }
+  }
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
   }
 
   // ---- Scanning (check-in desk and session doors) -------------------------------------------------
@@ -18,7 +31,9 @@
     var log = document.getElementById("scan-log");
     var last = document.getElementById("scan-last");
     var netState = document.getElementById("net-state");
+    var timeZone = root.dataset.timeZone;
     var sending = false;
+    var reachable = true;  // false after a send failed for the network: offline even if the device thinks not
     var retryTimer = null;
     var rows = {};
 
@@ -43,21 +58,91 @@
       }
       return li;
     }
+    function logLine(li, item, text) {
+      li.textContent = "";
+      var time = element("time", "", localTime(item.scanned_at, timeZone));
+      time.dateTime = item.scanned_at;
+      li.appendChild(time);
+      li.appendChild(element("span", "", text));
+    }
     function showPending(item, label) {
       var li = row(item);
       li.className = "scan pending";
-      li.textContent = localTime(item.scanned_at) + " — " + label;
+      logLine(li, item, label);
+    }
+    // The answer, large: verdict, photo, both scripts, delegation with its flag image (or its country code in a
+    // box: no emoji font needed), position, and the category in its badge colour.
+    function showAnswer(data) {
+      last.textContent = "";
+      last.className = "scan-last result-" + data.result;
+      last.appendChild(element("p", "scan-verdict", data.message));
+      var person = data.participant;
+      if (!person) { return; }
+      var box = element("div", "scan-person");
+      if (person.photo_url) {
+        var img = element("img", "scan-photo");
+        img.src = person.photo_url;
+        img.alt = person.name;
+        img.width = 144;
+        img.height = 192;
+        box.appendChild(img);
+      } else {
+        box.appendChild(element("div", "scan-photo", root.dataset.labelNoPhoto));
+      }
+      var who = element("div", "scan-who");
+      var name = element("p", "scan-name");
+      name.appendChild(element("bdi", "", person.name));
+      who.appendChild(name);
+      if (person.name_ar) {
+        var nameAr = element("bdi", "", person.name_ar);
+        nameAr.lang = "ar";
+        nameAr.dir = "rtl";
+        who.appendChild(element("p", "scan-name-ar")).appendChild(nameAr);
+      }
+      var delegation = element("p", "scan-delegation");
+      if (person.flag_url) {
+        var flag = element("img", "flag");
+        flag.src = person.flag_url;
+        flag.alt = "";  // the delegation's name follows
+        flag.width = 36;
+        flag.height = 24;
+        delegation.appendChild(flag);
+      } else if (person.country || person.delegation_code) {
+        delegation.appendChild(element("span", "country-code", person.country || person.delegation_code));
+      }
+      delegation.appendChild(element("bdi", "", person.delegation || ""));
+      who.appendChild(delegation);
+      var details = [person.position, person.delegation_code].filter(Boolean).join(" · ");
+      if (details) {
+        var p = element("p", "scan-details");
+        p.appendChild(element("bdi", "", details));
+        who.appendChild(p);
+      }
+      if (person.url) {
+        var link = element("a", "", root.dataset.labelRecord);
+        link.href = person.url;
+        link.target = "_blank";
+        who.appendChild(element("p", "")).appendChild(link);
+      }
+      box.appendChild(who);
+      last.appendChild(box);
+      last.appendChild(element("p", "category-band category-" + (person.category_key || "other"), person.category));
     }
     function showResult(item, data) {
       var li = row(item);
       li.className = "scan result-" + data.result;
-      li.textContent = localTime(item.scanned_at) + " — " + data.message;
-      last.className = "scan-last result-" + data.result;
-      last.textContent = data.message;
+      logLine(li, item, data.message);
+      showAnswer(data);
     }
+    // The connection banner: an unmistakable red bar when offline, and the number of scans still queued.
     function updateNet() {
       var pending = load().length;
-      netState.textContent = (navigator.onLine ? "" : root.dataset.labelOffline + " · ") + (pending ? pending + " ⏳" : "");
+      var online = navigator.onLine && reachable;
+      netState.className = "net-banner" + (online ? "" : " offline");
+      netState.querySelector(".net-label").textContent = online ? root.dataset.labelOnline : root.dataset.labelOffline;
+      var queued = netState.querySelector(".queued");
+      queued.dataset.count = String(pending);
+      queued.querySelector(".queued-count").textContent = String(pending);
     }
     function scheduleRetry() {
       if (retryTimer) { return; }
@@ -81,14 +166,17 @@
         if (response.status >= 500) { throw { retry: true }; }
         return response.json().then(function (data) { return { status: response.status, data: data }; });
       }).then(function (answer) {
+        reachable = true;
         var rest = load().filter(function (q) { return q.client_id !== item.client_id; });
         save(rest);
         if (answer.status === 200) { showResult(item, answer.data); }
         else { showResult(item, { result: "invalid", message: root.dataset.labelError + ": " + (answer.data.error || answer.status) }); }
+        updateNet();
         sending = false;
         flush();
       }).catch(function (error) {
         sending = false;
+        if (!(error && (error.login || error.retry))) { reachable = false; }
         showPending(item, error && error.login ? root.dataset.labelLogin : root.dataset.labelPending);
         load().forEach(function (q) { if (q.client_id !== item.client_id) { showPending(q, root.dataset.labelPending); } });
         updateNet();
@@ -113,7 +201,8 @@
       input.value = "";
       input.focus();
     });
-    window.addEventListener("online", flush);
+    window.addEventListener("online", function () { reachable = true; flush(); });
+    window.addEventListener("online", updateNet);
     window.addEventListener("offline", updateNet);
     load().forEach(function (item) { showPending(item, root.dataset.labelPending); });
     flush();
@@ -154,7 +243,7 @@
         stop.hidden = false;
         video.play();
         requestAnimationFrame(tick);
-      }).catch(function (error) { last.textContent = String(error); });
+      }).catch(function (error) { last.className = "scan-last result-invalid"; last.textContent = ""; last.appendChild(element("p", "scan-verdict", String(error))); });
     });
     stop.addEventListener("click", function () {
       if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
