@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "onsite",
     "logistics",
     "cooperation",
+    "privacy",
     "demo",
 ]
 
@@ -214,6 +215,34 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False
     CELERY_RESULT_BACKEND = None
+
+# The daily purge of personal data that is past its retention (privacy app); beat runs it in UTC.
+CELERY_BEAT_SCHEDULE = {
+    "privacy-purge-due": {
+        "task": "privacy.purge_due",
+        "schedule": 24 * 60 * 60,
+    },
+}
+
+# How many days after a conference's last day each kind of personal data lives: the conference's retention
+# policy chooses between the deployment's floor and ceiling (PRIVACY_<KIND>_FLOOR / _DEFAULT / _CEILING).
+_RETENTION_DEFAULTS = {
+    "sensitive": (0, 30, 90),
+    "photos": (0, 90, 365),
+    "travel_hotel": (0, 60, 365),
+    "contacts_directory": (0, 365, 730),
+    "rest": (30, 730, 1825),
+}
+PRIVACY_RETENTION = {
+    kind: {
+        "floor": env_int(f"PRIVACY_{kind.upper()}_FLOOR", floor),
+        "default": env_int(f"PRIVACY_{kind.upper()}_DEFAULT", default),
+        "ceiling": env_int(f"PRIVACY_{kind.upper()}_CEILING", ceiling),
+    }
+    for kind, (floor, default, ceiling) in _RETENTION_DEFAULTS.items()
+}
+# Whether a conference's policy may pause the daily purge (the demo's does; a legal hold would).
+PRIVACY_ALLOW_PAUSE = env_bool("PRIVACY_ALLOW_PAUSE", DEBUG)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "privacy", "demo")
 SENDING_TASKS = {
     "conference.send_outgoing_email",
+    "privacy.send_deletion_answer",
     "registration.send_invitation",
     "registration.send_participant_notice",
     "registration.send_visa_letter",

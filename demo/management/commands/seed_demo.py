@@ -12,6 +12,7 @@ from django.db import transaction
 
 from conference.models import Conference, Delegation, Partner
 from demo import demo_data
+from demo.privacy import seed_privacy
 from onsite.models import Badge
 from registration.models import Participant
 from registration.services.participants import new_public_id
@@ -218,4 +219,5 @@ class Command(BaseCommand):
                 roles.append(SessionRole(session_id=session_id, participant_id=participant_id, role=role, order=order))
         SessionRole.objects.bulk_create(roles)
         created["session roles"] += len(roles)
+        created.update(seed_privacy(conference))
         return created

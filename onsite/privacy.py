@@ -1,0 +1,79 @@
+"""Onsite's personal fields in the privacy registry (see ``privacy/registry.py``) and the counts a purge keeps."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from privacy.enums import RetentionKind as K
+from privacy.registry import register, register_aggregate
+
+from .models import Attendance, Badge, BadgeBatch, BadgePrint, CheckIn, RevokedBadgeToken
+
+register(
+    Badge,
+    conference="participant__conference",
+    participant="participant",
+    delete=K.REST,
+    purge={
+        K.PHOTOS: ["cached_pdf"],
+        K.REST: ["participant", "token", "revoked_at", "printed_count", "last_printed_at", "cached_for", "created_at"],
+    },
+    hidden=["token"],
+)
+register(
+    BadgePrint,
+    conference="badge__participant__conference",
+    participant="badge__participant",
+    delete=K.REST,
+    purge={K.REST: ["badge", "printed_by", "printed_at", "is_reprint", "reason", "batch"]},
+)
+register(
+    BadgeBatch,
+    conference="conference",
+    purge={K.PHOTOS: ["file"]},
+    keep={
+        ("conference", "delegation", "layout", "status", "total", "done", "error", "created_at", "finished_at",
+         "heartbeat_at"): "the batch's bookkeeping; names nobody",
+        "participant_ids": "database ids only, which name nobody once the participants are purged",
+        "requested_by": "the staff account accountable for the batch",
+    },
+)
+register(
+    CheckIn,
+    conference="conference",
+    participant="participant",
+    delete=K.REST,
+    purge={K.REST: ["conference", "participant", "client_id", "result", "scanned_at", "received_at", "scanned_by",
+                    "device"]},
+)
+register(
+    RevokedBadgeToken,
+    conference="badge__participant__conference",
+    participant="badge__participant",
+    delete=K.REST,
+    purge={K.REST: ["badge", "token", "revoked_at", "revoked_by", "reason"]},
+    hidden=["token"],
+)
+register(
+    Attendance,
+    conference="session__conference",
+    participant="participant",
+    delete=K.REST,
+    purge={K.REST: ["session", "participant", "client_id", "scanned_at", "scanned_by"]},
+)
+
+
+def scan_counts(conference) -> dict:
+    """Desk scans by result, and door attendance per session (session id: count)."""
+    scans = CheckIn.objects.filter(conference=conference).values("result").annotate(n=Count("pk")).order_by("result")
+    attendance = (
+        Attendance.objects.filter(session__conference=conference).values("session_id").annotate(n=Count("pk"))
+        .order_by("session_id")
+    )
+    return {
+        "scans_by_result": {row["result"]: row["n"] for row in scans},
+        "attendance_by_session": {str(row["session_id"]): row["n"] for row in attendance},
+    }
+
+
+register_aggregate("onsite", scan_counts)
