@@ -319,13 +319,15 @@ class ParticipantAdmin(admin.ModelAdmin):
         conference = get_object_or_404(Conference, pk=conference_id)
         if not self.has_view_permission(request):
             raise PermissionDenied
+        counts = selectors.conference_dashboard(conference)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Dashboard: %(name)s") % {"name": conference.short_name or conference.name},
             "opts": Conference._meta,
             "original": conference,
             "conference": conference,
-            "counts": selectors.conference_dashboard(conference),
+            "counts": counts,
+            "charts": selectors.dashboard_charts(conference, counts),
         }
         return TemplateResponse(request, "admin/registration/participant/dashboard.html", context)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, TruncDate
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +128,60 @@ def delegation_quota(delegation: Delegation) -> Quota:
 def conference_delegations(conference: Conference) -> list[Delegation]:
     """Delegations a person may ask to join, for the open-request form: by their name in the active language."""
     return delegations_by_name(Delegation.objects.filter(conference=conference))
+
+
+def dashboard_charts(conference: Conference, counts: dict) -> dict:
+    """What the dashboard's charts draw, as plain JSON-able data (the page also prints each as a table).
+
+    ``counts`` is :func:`conference_dashboard`'s answer (its delegations, categories and genders are reused).
+    Two aggregate queries: registrations per day (in the conference's time zone) and status, and participants
+    per delegation and category. Registrations over time are cumulative per status, day by day.
+    """
+    participants = Participant.objects.filter(conference=conference).order_by()
+    per_day = (
+        participants.annotate(day=TruncDate("created_at", tzinfo=conference.tz))
+        .values("day", "status")
+        .annotate(n=Count("id"))
+    )
+    added: dict[str, dict[str, int]] = {}
+    for row in per_day:
+        added.setdefault(row["day"].isoformat(), {})[row["status"]] = row["n"]
+    days = sorted(added)
+    statuses = []
+    for value, label in ParticipantStatus.choices:
+        running, series = 0, []
+        for day in days:
+            running += added[day].get(value, 0)
+            series.append(running)
+        statuses.append({"value": value, "label": str(label), "counts": series})
+
+    cells = {
+        (row["delegation_id"], row["category"]): row["n"]
+        for row in participants.values("delegation_id", "category").annotate(n=Count("id"))
+    }
+    categories = [(value, str(label)) for value, label in ParticipantCategory.choices]
+    delegation_rows = [(d.pk, d.code) for d in counts["delegations"]]
+    if any(pk is None for pk, _category in cells):
+        delegation_rows.append((None, str(_("Without delegation"))))
+    return {
+        "registrations": {
+            "days": days,
+            "statuses": statuses,
+            "rows": [{"day": day, "counts": [s["counts"][i] for s in statuses]} for i, day in enumerate(days)],
+        },
+        "delegations": {
+            "labels": [code for _pk, code in delegation_rows],
+            "categories": [
+                {"value": value, "label": label, "counts": [cells.get((pk, value), 0) for pk, _code in delegation_rows]}
+                for value, label in categories
+            ],
+            "rows": [
+                {"label": code, "counts": [cells.get((pk, value), 0) for value, _label in categories]}
+                for pk, code in delegation_rows
+            ],
+        },
+        "genders": [{"value": row["value"], "label": str(row["label"]), "count": row["count"]} for row in counts["genders"]],
+    }
 
 
 def conference_dashboard(conference: Conference) -> dict:
