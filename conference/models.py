@@ -339,3 +339,49 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to}"
+
+
+class Honorific(models.Model):
+    """How one title prints before a name, per language and, where the language inflects, per gender.
+
+    ``code`` is a ``registration.enums.Title`` value (``conference`` imports no other app). In each language the
+    plain form is printed when the participant's gender is not given or has no form of its own; the men's and
+    women's forms, when filled, are printed for men and women ("Juge" / "M. le juge" / "Mme la juge";
+    "القاضي" / "القاضية"). Organizers edit the list in the admin; ``conference.honorifics`` reads it.
+    """
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="honorifics"
+    )
+    code = models.CharField(_("title code"), max_length=20, validators=[validate_single_line])
+    en = models.CharField(_("English"), max_length=60, validators=[validate_single_line])
+    en_male = models.CharField(_("English, men"), max_length=60, blank=True, validators=[validate_single_line])
+    en_female = models.CharField(_("English, women"), max_length=60, blank=True, validators=[validate_single_line])
+    fr = models.CharField(_("French"), max_length=60, blank=True, validators=[validate_single_line])
+    fr_male = models.CharField(_("French, men"), max_length=60, blank=True, validators=[validate_single_line])
+    fr_female = models.CharField(_("French, women"), max_length=60, blank=True, validators=[validate_single_line])
+    ar = models.CharField(_("Arabic"), max_length=60, blank=True, validators=[validate_single_line])
+    ar_male = models.CharField(_("Arabic, men"), max_length=60, blank=True, validators=[validate_single_line])
+    ar_female = models.CharField(_("Arabic, women"), max_length=60, blank=True, validators=[validate_single_line])
+
+    class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
+        ordering = ["conference", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="honorific_unique_conference_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.en
+
+    def form(self, language: str, gender: str = "") -> str:
+        """The form printed in ``language`` for ``gender`` ("female", "male", anything else: the plain form);
+        an empty French or Arabic form falls back to English."""
+        language = (language or "en")[:2]
+        language = language if language in {"fr", "ar"} else "en"
+        for field in ([f"{language}_{gender}"] if gender in {"female", "male"} else []) + [language]:
+            value = getattr(self, field)
+            if value:
+                return value
+        return self.form("en", gender) if language != "en" else self.en

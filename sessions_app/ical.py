@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from icalendar import Calendar, Event
 
+from conference.lists import join_list
 from conference.models import Conference
 
 from .selectors import SessionCard
@@ -67,7 +68,7 @@ def build_calendar(
                 who = f"{person.name} ({person.delegation})" if person.delegation else person.name
                 lines.append(f"{person.role_label}: {who}")
             if card.language_labels:
-                lines.append(_("Interpretation: %(languages)s") % {"languages": ", ".join(card.language_labels)})
+                lines.append(_("Interpretation: %(languages)s") % {"languages": join_list(card.language_labels)})
             event.add("description", "\n".join(lines))
             event.add("categories", [card.kind_label])
             event.add("url", settings.SITE_URL + reverse("sessions_app:session", args=[session.pk]))

@@ -32,6 +32,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conference.enums import BadgeFormat
+from conference.honorifics import printed_honorific
+from conference.lists import join_list
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
 from registration.enums import ParticipantStatus
@@ -144,6 +146,8 @@ def badge_data(participant: Participant, *, badge: Badge | None = None) -> dict:
             "name_class": _size_class(name, _NAME_SIZES),
             "name_ar": name_ar,
             "name_ar_class": _size_class(name_ar, _NAME_AR_SIZES),
+            # The title as this language and the participant's gender print it (the organizers' list).
+            "honorific": printed_honorific(conference, participant.title, participant.gender, language),
             "delegation": delegation_label,
             "flag": flag,
             "category": participant.category,
@@ -211,10 +215,16 @@ def render_badges_html(items: Sequence[dict], *, layout: str = "single", badge_f
     ]
     per_sheet = SHEET_SIZE.get(badge_format, 4)
     sheets = [badges[i : i + per_sheet] for i in range(0, len(badges), per_sheet)]
-    return render_to_string(
-        "pdf/badges.html",
-        {"badges": badges, "sheets": sheets, "layout": layout, "badge_format": badge_format},
-    )
+    # The document's language (PDF metadata, hyphenation): the badges' one when they share it, else the site's;
+    # each badge carries its own lang and dir.
+    languages = {item.get("lang") or settings.LANGUAGE_CODE for item in items}
+    language = languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_to_string(
+            "pdf/badges.html",
+            {"badges": badges, "sheets": sheets, "layout": layout, "badge_format": badge_format,
+             "language": language, "direction": "rtl" if translation.get_language_bidi() else "ltr"},
+        )
 
 
 def render_badges_document(items: Sequence[dict], *, layout: str = "single", badge_format: str | None = None):
@@ -585,7 +595,7 @@ def badge_batch_start(
         refused = [str(p) for p in chosen.exclude(status=ParticipantStatus.APPROVED)]
         if refused:
             raise AccordError(
-                _("Only approved participants get badges; not approved: %(names)s") % {"names": ", ".join(refused)}
+                _("Only approved participants get badges; not approved: %(names)s") % {"names": join_list(refused)}
             )
     total = badge_participants(conference, delegation=delegation, participant_ids=ids).count()
     if total == 0:
