@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conference.models import Delegation
 from conference.services import AccordError
+from privacy.enums import ReadWhere, RetentionKind
+from privacy.services.reads import record_read
 from registration.views.files import private_file_response
 from registration.views.staff import staff_required
 from sessions_app.models import Session
@@ -85,9 +87,11 @@ def desk_print(request, conference, public_id: str):
 
 @staff_required
 def desk_photo(request, conference, public_id: str):
-    """The participant's photo, for staff only (never a public media URL)."""
+    """The participant's photo, for staff only (never a public media URL); each answer is in the read log."""
     participant = get_desk_participant(conference, public_id)
-    return private_file_response(participant.photo, content_type="image/jpeg", cache_control="private, max-age=300")
+    response = private_file_response(participant.photo, content_type="image/jpeg", cache_control="private, max-age=300")
+    record_read(participant, reader=request.user, kind=RetentionKind.PHOTOS, what="photo", where=ReadWhere.DESK)
+    return response
 
 
 def _scan_answer(outcome) -> dict:

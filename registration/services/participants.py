@@ -35,6 +35,7 @@ from conference.mail import describe_error, is_permanent, is_transient
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
 from conference.validators import single_line_problem
+from privacy.services.notices import consents_changed
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Participant, ParticipantNotice
@@ -164,6 +165,10 @@ def participant_create(
     return participant
 
 
+#: The participant's consent fields and their topic in the privacy app's consent log.
+CONSENT_TOPICS = {"consent_directory": "directory", "consent_photos": "photos"}
+
+
 def participant_update(participant: Participant, *, actor, **fields: Any) -> Participant:
     """Change ``fields`` of ``participant`` and record which changed (old → new) in the audit log.
 
@@ -200,6 +205,13 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
                 actor=actor, action="participant.update", target=participant, conference=participant.conference,
                 changes=changes,
             )
+            # Changes of consent are also in the privacy app's consent log (whoever made them, wherever).
+            consent = {topic: changes[name] for name, topic in CONSENT_TOPICS.items() if name in changes}
+            if consent:
+                consents_changed(
+                    participant, actor=actor, before={topic: change["old"] for topic, change in consent.items()},
+                    after={topic: change["new"] for topic, change in consent.items()},
+                )
     except IntegrityError as exc:
         if "email" in changes:
             raise _duplicate_error(fields["email"]) from exc

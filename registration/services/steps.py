@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from conference.services import AccordError, audit_record
+from privacy.selectors import current_notice, notice_needs_acceptance
+from privacy.services.notices import notice_accept
 
 from ..enums import ParticipantStatus
 from ..models import Participant, TravelDocument
@@ -50,6 +52,26 @@ def registration_step_save(participant: Participant, *, actor, step: int, **fiel
     _check_editable(participant, step)
     fields["form_step"] = max(participant.form_step, step)
     return participant_update(participant, actor=actor, **fields)
+
+
+def consents_save(participant: Participant, *, actor, directory: bool, photos: bool) -> Participant:
+    """The consent step: the privacy notice accepted (its current version recorded, with the time, in the
+    privacy app; ``consent_privacy_at`` set when first accepted or when a new version is), and the directory and
+    photo consents (each change logged). Both or neither."""
+    with transaction.atomic():
+        notice = current_notice(participant.conference)
+        fields: dict[str, Any] = {"consent_directory": directory, "consent_photos": photos}
+        if participant.consent_privacy_at is None or (notice is not None and notice_needs_acceptance(participant)):
+            fields["consent_privacy_at"] = timezone.now()
+        participant = registration_step_save(participant, actor=actor, step=STEP_COUNT, **fields)
+        if notice is not None:
+            notice_accept(participant, notice, actor=actor)
+    return participant
+
+
+def privacy_notice_pending(participant: Participant) -> bool:
+    """Whether the participant must (again) accept the privacy notice: never accepted, or a newer version."""
+    return participant.consent_privacy_at is None or notice_needs_acceptance(participant)
 
 
 # Photo --------------------------------------------------------------------------------------------
@@ -195,7 +217,7 @@ def missing_for_submission(participant: Participant) -> list[str]:
         missing.append(_("Give your names as in your passport."))
     if not participant.photo:
         missing.append(_("Upload a photo."))
-    if participant.consent_privacy_at is None:
+    if privacy_notice_pending(participant):
         missing.append(_("Accept the privacy notice."))
     if participant.needs_visa_letter and not has_travel_document(participant):
         missing.append(_("Give your passport details for the visa support letter."))

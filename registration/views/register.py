@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -37,10 +36,12 @@ from ..permissions import focal_delegations, may_edit_step, registration_open
 from ..selectors import own_participant
 from ..services.steps import (
     STEP_COUNT,
+    consents_save,
     has_travel_document,
     missing_for_submission,
     participant_link_user,
     participant_photo_save,
+    privacy_notice_pending,
     registration_step_save,
     registration_submit,
     travel_document_save,
@@ -86,7 +87,8 @@ def _step_form(participant: Participant, step: int, data=None, files=None):
             document_on_file=has_travel_document(participant),
         )
     initial = {
-        "privacy": participant.consent_privacy_at is not None,
+        # Unticked again when a newer version of the privacy notice is published: it must be accepted anew.
+        "privacy": not privacy_notice_pending(participant),
         "directory": participant.consent_directory,
         "photos": participant.consent_photos,
     }
@@ -115,15 +117,7 @@ def _save_step(request: HttpRequest, participant: Participant, step: int, form) 
             issuing_country=data["issuing_country"] or "",
         )
     else:
-        privacy_at = participant.consent_privacy_at or timezone.now()
-        registration_step_save(
-            participant,
-            actor=user,
-            step=6,
-            consent_privacy_at=privacy_at,
-            consent_directory=data["directory"],
-            consent_photos=data["photos"],
-        )
+        consents_save(participant, actor=user, directory=data["directory"], photos=data["photos"])
 
 
 def _steps_context(participant: Participant) -> list[dict]:
@@ -149,6 +143,9 @@ def register_status(request: HttpRequest) -> HttpResponse:
             "registration/register_none.html",
             {"conference": current_conference(), "managed": list(focal_delegations(request.user))},
         )
+    if participant.consent_privacy_at is not None and privacy_notice_pending(participant):
+        # A newer version of the privacy notice was published after the participant accepted one.
+        messages.warning(request, _("The privacy notice has changed: read it and accept it again in the last step."))
     context = {
         "managed": list(focal_delegations(request.user)),
         "participant": participant,
