@@ -7,15 +7,16 @@ The delegation admin (with its members) and the conference dashboard (participan
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import languages
-from .models import AuditLog, Conference, EmailText, OutgoingEmail, Partner
+from . import languages, services
+from .models import AuditLog, Conference, EmailText, Honorific, OutgoingEmail, Partner
 from .selectors import delegations_by_name
+from .services import AccordError, honorific_delete, honorific_save
 
 # The dashboard is registration's admin page (it counts participants); named here by URL name only.
 DASHBOARD_URL_NAME = "admin:registration_participant_dashboard"
@@ -103,6 +104,33 @@ class ConferenceAdmin(admin.ModelAdmin):
         """The dashboard's former address: it moved to the participant admin."""
         return HttpResponseRedirect(reverse(DASHBOARD_URL_NAME, args=[object_id]))
 
+    # Writes go through ``conference.services`` (checks, audit entries); a refusal there rolls the whole form
+    # back (the admin saves in one transaction) and is shown as a message.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.AccordError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj: Conference, form, change):
+        services.conference_save(obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        saved = formset.save(commit=False)
+        services.conference_records_save(
+            form.instance, actor=request.user, saved=saved, deleted=list(formset.deleted_objects)
+        )
+        formset.save_m2m()
+
+    def delete_model(self, request, obj: Conference):
+        services.conference_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for conference in queryset:
+            services.conference_delete(conference, actor=request.user)
+
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
@@ -150,3 +178,36 @@ class DelegationNameFilter(admin.RelatedFieldListFilter):
         delegations = field.remote_field.model.objects.complex_filter(field.get_limit_choices_to())
         return [(delegation.pk, delegation.display_name()) for delegation in delegations_by_name(delegations)]
 
+
+
+@admin.register(Honorific)
+class HonorificAdmin(admin.ModelAdmin):
+    """The titles printed before names (badges, visa letters, lists), per language and gender.
+
+    Each language has a plain form, printed when the gender is not given, and optional forms for men and women
+    where the language inflects ("القاضي" / "القاضية", "M. le juge" / "Mme la juge"). Saved through
+    ``conference.services.honorific_save`` (audited)."""
+
+    list_display = ["code", "en", "fr", "fr_female", "ar", "ar_female", "conference"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["code", "en", "fr", "ar"]
+    fieldsets = [
+        (None, {"fields": ["conference", "code"]}),
+        (_("English"), {"fields": [("en", "en_male", "en_female")]}),
+        (_("French"), {"fields": [("fr", "fr_male", "fr_female")]}),
+        (_("Arabic"), {"fields": [("ar", "ar_male", "ar_female")]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            honorific_save(obj, actor=request.user)
+        except AccordError as error:  # the form's checks passed, then the service refused: nothing saved
+            self.message_user(request, str(error), level=messages.ERROR)
+
+    def delete_model(self, request, obj):
+        honorific_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for honorific in queryset:
+            honorific_delete(honorific, actor=request.user)
