@@ -33,7 +33,7 @@ class ReadWhere(models.TextChoices):
     ADMIN = "admin", pgettext_lazy("where data was read", "Administration")
     DESK = "desk", pgettext_lazy("where data was read", "Registration desk")
     EXPORT = "export", pgettext_lazy("where data was read", "Export")
-    DOWNLOAD = "download", pgettext_lazy("where data was read", "Download")
+    DOWNLOAD = "download", pgettext_lazy("where data was read", "File download")
 
 
 class DeletionStatus(models.TextChoices):

@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
                 ('reader_name', models.CharField(blank=True, max_length=254, verbose_name='reader')),
                 ('kind', models.CharField(choices=[('sensitive', 'Sensitive data (passport, date of birth, bank details)'), ('photos', 'Photos'), ('travel_hotel', 'Travel and hotel'), ('contacts_directory', 'Contacts and directory'), ('rest', 'Everything else')], max_length=20, verbose_name='kind of data')),
                 ('what', models.CharField(max_length=100, verbose_name='what')),
-                ('where', models.CharField(choices=[('admin', 'Administration'), ('desk', 'Registration desk'), ('export', 'Export'), ('download', 'Download')], max_length=10, verbose_name='where')),
+                ('where', models.CharField(choices=[('admin', 'Administration'), ('desk', 'Registration desk'), ('export', 'Export'), ('download', 'File download')], max_length=10, verbose_name='where')),
                 ('read_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
                 ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='read_log', to='conference.conference', verbose_name='conference')),
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='registration.participant', verbose_name='whose data')),
