@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include(([path("", include("registration.urls")), path("", include("onsite.urls")),
                           path("", include("logistics.urls"))], "registration"))),
     path("programme/", include("sessions_app.urls")),
+    path("cooperation/", include("cooperation.urls")),
     path("privacy/", include("privacy.urls")),
 ]
 # Uploaded files (photos, nomination letters, visa letters, badge PDFs) are personal data: they are never served

@@ -1,15 +1,19 @@
-"""The organizers' admin for bilateral meetings (times entered and shown in the conference's zone)."""
+"""The organizers' admin for bilateral meetings, meeting rooms and the slot grid (times entered and shown in the
+conference's zone). Every save and delete goes through a service (checks, bookings, audit entry)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference.selectors import current_conference
+from conference.services import AccordError
 
+from . import services
 from .forms import BilateralMeetingAdminForm
-from .models import BilateralMeeting
+from .models import BilateralMeeting, MeetingRoom, MeetingSlot
 
 
 def _admin_zone():
@@ -17,8 +21,23 @@ def _admin_zone():
     return conference.tz if conference else "Africa/Cairo"
 
 
+class _ZoneMixin:
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with timezone.override(_admin_zone()):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class _ServiceDeleteMixin:
+    def delete_model(self, request, obj):
+        services.meeting_grid_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(BilateralMeeting)
-class BilateralMeetingAdmin(admin.ModelAdmin):
+class BilateralMeetingAdmin(_ZoneMixin, admin.ModelAdmin):
     form = BilateralMeetingAdminForm
     list_display = ["requesting", "invited", "topic", "local_start", "room", "status"]
     list_filter = ["conference", "status"]
@@ -32,6 +51,66 @@ class BilateralMeetingAdmin(admin.ModelAdmin):
             return "—"
         return timezone.localtime(obj.starts_at, obj.conference.tz).strftime("%Y-%m-%d %H:%M")
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with timezone.override(_admin_zone()):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    def save_model(self, request, obj, form, change):
+        try:
+            services.bilateral_schedule(obj, actor=request.user)
+        except AccordError as error:
+            messages.error(request, str(error))
+
+    def delete_model(self, request, obj):
+        services.bilateral_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.bilateral_delete(obj, actor=request.user)
+
+
+@admin.register(MeetingRoom)
+class MeetingRoomAdmin(_ServiceDeleteMixin, admin.ModelAdmin):
+    list_display = ["room", "conference", "capacity"]
+    list_filter = ["conference"]
+    list_select_related = ["room", "conference"]
+    autocomplete_fields = ["room"]
+
+    @admin.display(description=_("capacity"))
+    def capacity(self, obj: MeetingRoom) -> int:
+        return obj.room.capacity
+
+    def save_model(self, request, obj, form, change):
+        services.meeting_room_save(obj, actor=request.user)
+
+
+class MeetingSlotForm(forms.ModelForm):
+    class Meta:
+        model = MeetingSlot
+        fields = ["conference", "starts_at", "ends_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        slot = self.instance
+        for name in self.Meta.fields:
+            if name in cleaned:
+                setattr(slot, name, cleaned[name])
+        if slot.conference_id and slot.starts_at and slot.ends_at:
+            for message in services.meeting_slot_problems(slot):
+                self.add_error(None, message)
+        return cleaned
+
+
+@admin.register(MeetingSlot)
+class MeetingSlotAdmin(_ZoneMixin, _ServiceDeleteMixin, admin.ModelAdmin):
+    form = MeetingSlotForm
+    list_display = ["local_start", "local_end", "conference"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def local_start(self, obj: MeetingSlot) -> str:
+        return timezone.localtime(obj.starts_at, obj.conference.tz).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("ends"), ordering="ends_at")
+    def local_end(self, obj: MeetingSlot) -> str:
+        return timezone.localtime(obj.ends_at, obj.conference.tz).strftime("%H:%M")
+
+    def save_model(self, request, obj, form, change):
+        services.meeting_slot_save(obj, actor=request.user)

@@ -1,7 +1,8 @@
-"""Checks of a bilateral meeting's slot, shared by the admin form (and the services as they come)."""
+"""Checks of a bilateral meeting's slot, shared by the admin form and the organizers' scheduling service."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +45,20 @@ def bilateral_problems(meeting) -> list[Problem]:
                 room_id=meeting.room_id, starts_at__lt=meeting.ends_at, ends_at__gt=meeting.starts_at
             )
             .exclude(pk=meeting.pk)
-            .exclude(status__in=[BilateralStatus.DECLINED, BilateralStatus.CANCELLED])
+            .filter(status=BilateralStatus.ACCEPTED)
             .first()
         )
         if session is not None or other is not None:
             problems.append(("room", _("%(room)s is already booked at that time.") % {"room": meeting.room.name}))
+    if meeting.status == BilateralStatus.ACCEPTED and meeting.requesting_id and meeting.invited_id:
+        ids = [meeting.requesting_id, meeting.invited_id]
+        busy = (
+            BilateralMeeting.objects.filter(status=BilateralStatus.ACCEPTED, starts_at__lt=meeting.ends_at,
+                                            ends_at__gt=meeting.starts_at)
+            .filter(Q(requesting_id__in=ids) | Q(invited_id__in=ids))
+            .exclude(pk=meeting.pk)
+            .exists()
+        )
+        if busy:
+            problems.append(("starts_at", _("One of the delegations already has a meeting at that time.")))
     return problems

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from conference.lists import join_list
 from conference.models import Conference
 
+from .extensions import AgendaItem
 from .selectors import SessionCard
 
 
@@ -34,8 +35,12 @@ def build_calendar(
     language: str,
     name: str,
     tentative: set[int] | frozenset[int] = frozenset(),
+    extra: Iterable[AgendaItem] = (),
 ) -> bytes:
-    """A VCALENDAR with one VEVENT per session; sessions in ``tentative`` (waiting list) are marked so."""
+    """A VCALENDAR with one VEVENT per session; sessions in ``tentative`` (waiting list) are marked so.
+
+    ``extra`` are the other apps' items of a personal agenda (``sessions_app.extensions``), one VEVENT each.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Accord//Conference programme//EN")
     calendar.add("version", "2.0")
@@ -72,5 +77,22 @@ def build_calendar(
             event.add("description", "\n".join(lines))
             event.add("categories", [card.kind_label])
             event.add("url", settings.SITE_URL + reverse("sessions_app:session", args=[session.pk]))
+            calendar.add_component(event)
+        for item in extra:
+            event = Event()
+            host = urlparse(settings.SITE_URL).hostname or "accord"
+            event.add("uid", f"{item.uid}@{host}")
+            event.add("dtstamp", _utc(item.updated_at))
+            event.add("last-modified", _utc(item.updated_at))
+            event.add("dtstart", _utc(item.starts_at))
+            event.add("dtend", _utc(item.ends_at))
+            event.add("status", "CONFIRMED")
+            event.add("summary", item.title)
+            if item.location:
+                event.add("location", item.location)
+            event.add("description", "\n".join(line for line in (item.kind_label, item.description) if line))
+            event.add("categories", [item.kind_label])
+            if item.url:
+                event.add("url", settings.SITE_URL.rstrip("/") + item.url)
             calendar.add_component(event)
     return calendar.to_ical()

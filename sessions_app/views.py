@@ -25,6 +25,7 @@ from conference.services import AccordError
 from registration.selectors import own_participant
 
 from . import selectors, services
+from .extensions import personal_agenda_items
 from .forms import AgendaFilterForm
 from .ical import build_calendar
 from .models import AgendaFile, Session, SessionSignup
@@ -221,6 +222,7 @@ def _personal_context(participant) -> dict:
         "participant": participant,
         "signups": [(signup, signup.session.localized_title(language)) for signup in signups],
         "roles": [(role, role.session.localized_title(language)) for role in roles],
+        "other_items": personal_agenda_items(participant, language),
         "has_feed": hasattr(participant, "ical_feed"),
         "tz": participant.conference.tz,
         "conference": participant.conference,
@@ -293,7 +295,8 @@ def ical_personal(request: HttpRequest, token: str) -> HttpResponse:
     cards = [selectors.session_card(s, language) for s in sessions]
     with translation.override(language):
         name = _("%(conference)s — my agenda") % {"conference": conference.localized_name(language)}
-    body = build_calendar(cards, conference=conference, language=language, name=name, tentative=tentative)
+    body = build_calendar(cards, conference=conference, language=language, name=name, tentative=tentative,
+                          extra=personal_agenda_items(participant, language))
     return _ical_response(body, "my-agenda.ics")
 
 

@@ -1,0 +1,270 @@
+"""Cooperation's pages: the directory and one's entry, bilateral meetings (list, request, answer), the organizers'
+grid. Each fetches through a selector that answers 404 for what the user may not see; each write is one service."""
+
+from __future__ import annotations
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conference.models import Delegation
+from conference.selectors import current_conference
+from conference.services import AccordError
+from registration.enums import ParticipantStatus
+from registration.models import Participant
+
+from . import selectors, services
+from .enums import BilateralStatus, Expertise, Side
+from .forms import CounterForm, DirectoryConsentForm, DirectoryFilterForm, MeetingRequestForm
+from .models import MeetingProposal
+from .permissions import delegations_acted_for, is_organizer
+
+
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def _conference():
+    conference = current_conference()
+    if conference is None:
+        raise Http404
+    return conference
+
+
+def _participant_or_404(request: HttpRequest, conference):
+    participant = selectors.approved_participant(request.user, conference)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+# --- The directory ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    """The listed entries, searchable; only for approved participants of the conference."""
+    conference = _conference()
+    participant = _participant_or_404(request, conference)
+    delegations = list(Delegation.objects.filter(conference=conference))
+    form = DirectoryFilterForm(request.GET or None, delegations=delegations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.directory_entries(
+        conference,
+        query=filters.get("q", ""),
+        delegation_id=int(filters["delegation"]) if filters.get("delegation") else None,
+        expertise=filters.get("expertise", ""),
+        language=filters.get("language", ""),
+    )
+    language = _language()
+    cards = [selectors.directory_card(entry, language) for entry in entries]
+    return render(request, "cooperation/directory.html", {
+        "form": form, "cards": cards, "participant": participant, "expertise_labels": dict(Expertise.choices),
+        "language_labels": dict(form.fields["language"].choices), "conference": conference,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def directory_me(request: HttpRequest) -> HttpResponse:
+    """One's own entry: listed or not, and which details to share."""
+    conference = _conference()
+    participant = _participant_or_404(request, conference)
+    entry = selectors.directory_entry_of(participant)
+    if request.method == "POST":
+        form = DirectoryConsentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.directory_entry_update(
+                    participant, actor=request.user, listed=data["listed"], expertise=data["expertise"],
+                    **{name: data[name] for name in services.SHARE_FIELDS},
+                )
+            except AccordError as error:
+                form.add_error(None, str(error))
+            else:
+                if data["listed"]:
+                    messages.success(request, _("Your directory entry is saved."))
+                else:
+                    messages.success(request, _("You are not listed in the directory."))
+                return redirect("cooperation:directory_me")
+    else:
+        initial = {"listed": False}
+        if entry is not None:
+            initial = {"listed": entry.listed, "expertise": entry.expertise,
+                       **{name: getattr(entry, name) for name in services.SHARE_FIELDS}}
+        form = DirectoryConsentForm(initial=initial)
+    return render(request, "cooperation/directory_me.html", {"form": form, "participant": participant, "entry": entry})
+
+
+# --- Bilateral meetings -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    conference = _conference()
+    mine = list(delegations_acted_for(request.user, conference))
+    if not mine and not is_organizer(request.user) and selectors.approved_participant(request.user, conference) is None:
+        raise Http404
+    meetings = selectors.meeting_list(request.user, conference)
+    return render(request, "cooperation/meeting_list.html", {
+        "meetings": meetings, "mine": mine, "conference": conference, "tz": conference.tz,
+    })
+
+
+def _members(delegation) -> list[Participant]:
+    return list(
+        Participant.objects.filter(delegation=delegation, status=ParticipantStatus.APPROVED)
+        .order_by("last_name", "first_name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_request(request: HttpRequest) -> HttpResponse:
+    """A focal point or head of delegation asks another delegation for a meeting."""
+    conference = _conference()
+    mine = list(delegations_acted_for(request.user, conference))
+    if not mine:
+        raise Http404
+    chosen = request.POST.get("requesting") or request.GET.get("requesting") or str(mine[0].pk)
+    requesting = next((d for d in mine if str(d.pk) == chosen), mine[0])
+    others = list(Delegation.objects.filter(conference=conference).exclude(pk=requesting.pk))
+    members = _members(requesting)
+    invited_id = request.POST.get("invited") or request.GET.get("invited")
+    invited = next((d for d in others if str(d.pk) == invited_id), None)
+    delegation_ids = [requesting.pk] + ([invited.pk] if invited else [])
+    slots = selectors.free_slots(conference, delegation_ids=delegation_ids, participant_ids=[], size=1)
+    initial = {"requesting": str(requesting.pk), "invited": str(invited.pk) if invited else None}
+    form = MeetingRequestForm(request.POST or None, initial=initial, mine=mine, others=others, members=members,
+                              slots=slots, tz=conference.tz)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.bilateral_request(
+                conference=conference, requesting=requesting,
+                invited=next(d for d in others if str(d.pk) == data["invited"]),
+                actor=request.user, topic=data["topic"], attendee_ids=[int(x) for x in data["attendees"]],
+                languages=data["languages"], slot_ids=[int(x) for x in data["slots"]],
+            )
+        except AccordError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request is sent to the other delegation."))
+            return redirect("cooperation:meeting", pk=meeting.pk)
+    warnings = {str(choice.slot.pk): choice.warnings for choice in slots if choice.warnings}
+    return render(request, "cooperation/meeting_request.html", {
+        "form": form, "conference": conference, "warnings": warnings, "requesting": requesting,
+    })
+
+
+def _answer_slots(meeting):
+    """The proposals of the last round, with the warnings of each (a member expected at a session)."""
+    return [p for p in meeting.proposals.all() if p.round == meeting.round]
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conference = _conference()
+    meeting = selectors.meeting_for(request.user, conference, pk)
+    side = services.side_of(request.user, meeting)
+    may_answer = meeting.status == BilateralStatus.REQUESTED and side is not None and side == meeting.awaiting
+    counter_form = None
+    if may_answer:
+        members = list(meeting.attendees.all())
+        choices = selectors.free_slots(
+            conference, delegation_ids=[meeting.requesting_id, meeting.invited_id],
+            participant_ids=[a.participant_id for a in members], languages=meeting.languages,
+            exclude_meeting_id=meeting.pk,
+        )
+        counter_form = CounterForm(slots=choices, tz=conference.tz)
+    rounds = [(number, list(group)) for number, group in groupby(meeting.proposals.all(), key=lambda p: p.round)]
+    return render(request, "cooperation/meeting_detail.html", {
+        "meeting": meeting, "side": side, "may_answer": may_answer, "counter_form": counter_form,
+        "answer_slots": _answer_slots(meeting) if may_answer else [], "rounds": rounds,
+        "may_cancel": meeting.status in (BilateralStatus.REQUESTED, BilateralStatus.ACCEPTED)
+        and (side is not None or is_organizer(request.user)),
+        "warnings": services.clash_warnings(meeting) if meeting.status == BilateralStatus.ACCEPTED else [],
+        "tz": conference.tz, "conference": conference, "Side": Side,
+    })
+
+
+@login_required
+@require_POST
+def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept one slot, propose others, decline or cancel: one service each."""
+    conference = _conference()
+    meeting = selectors.meeting_for(request.user, conference, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            slot_id = request.POST.get("slot", "")
+            if not slot_id.isdigit():
+                raise AccordError(_("Choose one of the slots proposed in the last round."))
+            meeting, warnings = services.bilateral_accept(meeting, actor=request.user, slot_id=int(slot_id))
+            messages.success(request, _("The meeting is confirmed."))
+            for warning in warnings:
+                messages.warning(request, warning)
+        elif action == "counter":
+            ids = [int(x) for x in request.POST.getlist("slots") if x.isdigit()]
+            services.bilateral_counter(meeting, actor=request.user, slot_ids=ids)
+            messages.success(request, _("Your proposal is sent to the other delegation."))
+        elif action == "decline":
+            services.bilateral_decline(meeting, actor=request.user)
+            messages.success(request, _("The request is declined."))
+        elif action == "cancel":
+            services.bilateral_cancel(meeting, actor=request.user)
+            messages.success(request, _("The meeting is cancelled."))
+        else:
+            raise AccordError(_("Unknown action."))
+    except AccordError as error:
+        messages.error(request, str(error))
+    return redirect("cooperation:meeting", pk=pk)
+
+
+# --- The organizers' grid ---------------------------------------------------------------------------
+
+
+@staff_member_required
+@require_GET
+def meeting_grid(request: HttpRequest, day: str | None = None) -> HttpResponse:
+    """Rooms (columns) by slots (rows) of one day, with the meetings booked in them."""
+    conference = _conference()
+    tz = conference.tz
+    try:
+        the_day = datetime.date.fromisoformat(day) if day else conference.start_date
+    except ValueError as error:
+        raise Http404 from error
+    if not conference.start_date <= the_day <= conference.end_date:
+        raise Http404
+    rooms = [r.room for r in selectors.meeting_rooms(conference)]
+    slots = [s for s in selectors.grid_slots(conference) if timezone.localtime(s.starts_at, tz).date() == the_day]
+    meetings = [m for m in selectors.meetings_queryset(request.user, conference).filter(status=BilateralStatus.ACCEPTED)
+                if m.starts_at and timezone.localtime(m.starts_at, tz).date() == the_day]
+    rows = []
+    for slot in slots:
+        cells = []
+        for room in rooms:
+            cells.append([m for m in meetings if m.room_id == room.pk and m.starts_at < slot.ends_at
+                          and m.ends_at > slot.starts_at])
+        rows.append((slot, cells))
+    days = [conference.start_date + datetime.timedelta(days=n)
+            for n in range((conference.end_date - conference.start_date).days + 1)]
+    pending = MeetingProposal.objects.filter(
+        meeting__conference=conference, meeting__status=BilateralStatus.REQUESTED
+    ).count()
+    return render(request, "cooperation/grid.html", {
+        "rooms": rooms, "rows": rows, "day": the_day, "days": days, "tz": tz, "conference": conference,
+        "pending": pending,
+    })
