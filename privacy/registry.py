@@ -78,6 +78,7 @@ _rules: dict[type[models.Model], ModelRule] = {}
 _aggregates: dict[str, Callable] = {}
 _participant_lookup: list[Callable] = []
 _errors: list[str] = []
+_permissions: dict[str, str] = {}
 
 
 def _names(value: str | Iterable[str]) -> list[str]:
@@ -145,6 +146,16 @@ def register(
 def register_aggregate(name: str, function: Callable) -> None:
     """``function(conference) -> dict`` (JSON): counts a purge keeps in its record, taken before it removes."""
     _aggregates[name] = function
+
+
+def register_sensitive_permission(sensitive_class: str, permission: str) -> None:
+    """The permission that shows a class of sensitive data (``privacy.sensitive``), declared by the app that owns
+    the data: registration (later logistics) for passport data."""
+    _permissions[sensitive_class] = permission
+
+
+def sensitive_permission(sensitive_class: str, default: str) -> str:
+    return _permissions.get(sensitive_class, default)
 
 
 def register_participant_lookup(function: Callable) -> None:

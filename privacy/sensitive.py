@@ -33,11 +33,18 @@ FIELDS = {
 }
 
 
+def permission(sensitive_class: str) -> str:
+    """The permission of ``sensitive_class``: as the owning app registered it, else the default above."""
+    from .registry import sensitive_permission
+
+    return sensitive_permission(sensitive_class, PERMISSIONS[sensitive_class])
+
+
 def may_see(user, sensitive_class: str) -> bool:
     """Whether ``user`` (an active staff member) holds the permission of ``sensitive_class``."""
     return bool(
         user is not None and getattr(user, "is_active", False) and getattr(user, "is_staff", False)
-        and user.has_perm(PERMISSIONS[sensitive_class])
+        and user.has_perm(permission(sensitive_class))
     )
 
 
