@@ -17,8 +17,9 @@ from onsite.models import Badge
 from privacy import registry
 from privacy.models import PurgeRecord, RetentionPolicy
 from privacy.services.purge import due_kinds, purge_conference, retention_policy_set
-from registration.models import Participant, TravelDocument
+from registration.models import Participant
 from tests.factories import ParticipantFactory
+from tests.privacy.conftest import TravelDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_purge_removes_rows_fields_and_files_and_keeps_aggregates(traveller, con
     records = {record.kind: record for record in PurgeRecord.objects.filter(conference=conference)}
     assert set(records) == {"sensitive", "photos", "travel_hotel", "contacts_directory", "rest"}
     sensitive = records["sensitive"]
-    assert sensitive.details == {"registration.TravelDocument (rows)": 1, "registration.Participant.visa_letter": 1}
+    assert sensitive.details == {f"{TravelDocument._meta.label} (rows)": 1, "registration.Participant.visa_letter": 1}
     assert (sensitive.count, sensitive.files) == (2, 1)
     assert records["photos"].files == 2
     assert sensitive.rule == "sensitive: 30 days after 2023-07-13, due 2023-08-13 (deployment default)"

@@ -13,8 +13,9 @@ from privacy.models import ConsentChange, DeletionRequest, NoticeAcceptance, Pur
 from privacy.services.notices import notice_publish
 from privacy.services.reads import record_read
 from privacy.services.requests import deletion_request_grant, deletion_request_open, deletion_request_refuse
-from registration.models import Participant, TravelDocument
+from registration.models import Participant
 from tests.factories import ParticipantFactory, StaffFactory, UserFactory
+from tests.privacy.conftest import TravelDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_my_data_json_holds_everything_and_the_read_log(client, owner):
     models = {section["model"]: section for section in document["data"]}
     values = {item["field"]: item["value"] for item in models["registration.Participant"]["rows"][0]}
     assert (values["email"], values["phone"], values["hotel_name"]) == (owner.email, "+20 100 000", "Nile")
-    assert {item["field"]: item["value"] for item in models["registration.TravelDocument"]["rows"][0]}[
+    assert {item["field"]: item["value"] for item in models[TravelDocument._meta.label]["rows"][0]}[
         "passport_number"] == "A1234567"
     # Secrets are never in it (a badge token), and nobody else's rows.
     assert "token" not in json.dumps(models.get("onsite.Badge", {}))
