@@ -6,11 +6,17 @@ and is meant to be reused on rendered French pages and PDFs."""
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
+import zoneinfo
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
+import pypdf
 import pytest
+from django.urls import reverse
 
 FRENCH_CATALOGS = sorted((Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES").glob("*.po"))
 
@@ -140,3 +146,143 @@ def test_french_catalog_spacing(path):
 
 def test_french_catalogs_exist():
     assert FRENCH_CATALOGS, "locale/fr/LC_MESSAGES/*.po not found"
+
+
+# --- rendered French pages, e-mails and PDFs ----------------------------------------------------------------------
+# Templates must not glue a translated label to a colon ({% translate "X" %}: …): the catalog's "X: %(value)s"
+# messages carry the narrow no-break space. These render what a French participant reads and check it.
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees, with each tag kept as an empty marker "<>" (the checker skips tags, so the sign
+    after </span> is checked against the text before it); script and style contents left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in {"script", "style"}
+        self.parts.append("<>")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in {"script", "style"} and self._skip > 0
+        self.parts.append("<>")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data.replace("<", "‹").replace(">", "›"))
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def french_world(db, settings):
+    from tests.factories import (
+        ConferenceFactory,
+        DelegationFactory,
+        ParticipantFactory,
+        RoomFactory,
+        SessionFactory,
+        SessionRoleFactory,
+        StaffFactory,
+    )
+
+    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
+    conference = ConferenceFactory(
+        slug="sharm2023", name="Inter-regional Conference", name_fr="Conférence interrégionale",
+        name_ar="المؤتمر الأقاليمي", venue="Congress Centre", venue_fr="Centre des congrès",
+        venue_ar="مركز المؤتمرات", city="Sharm El Sheikh", city_fr="Charm el-Cheikh", city_ar="شرم الشيخ",
+    )
+    room = RoomFactory(conference=conference, name="Luxor Room", name_fr="Salle Louxor", name_ar="قاعة الأقصر",
+                       interpretation_languages=["ar", "fr", "en"], order=1)
+    tz = zoneinfo.ZoneInfo("Africa/Cairo")
+    session = SessionFactory(
+        conference=conference, room=room, kind="panel", title="Panel: cooperation",
+        title_fr="Réunion-débat\u202f: coopération", title_ar="حلقة نقاش: التعاون",
+        starts_at=datetime.datetime(2023, 7, 10, 10, 30, tzinfo=tz), ends_at=datetime.datetime(2023, 7, 10, 12, tzinfo=tz),
+        interpretation_languages=["ar", "fr", "en"], capacity=40, signup_required=True,
+    )
+    delegation = DelegationFactory(conference=conference, country="TN")
+    judge = ParticipantFactory(conference=conference, delegation=delegation, badge_name="Leïla Ben Ali",
+                               status="approved", preferred_language="fr", title="judge", gender="female")
+    SessionRoleFactory(session=session, participant=judge, role="moderator")
+    SessionRoleFactory(session=session, participant=ParticipantFactory(
+        conference=conference, delegation=delegation, badge_name="Karim Haddad", status="approved"), role="panelist")
+    return {"conference": conference, "session": session, "staff": StaffFactory(), "delegation": delegation}
+
+
+def _french_page(client, url) -> str:
+    client.cookies["accord_language"] = "fr"
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert '<html lang="fr"' in response.content.decode()
+    return visible_text(response.content.decode())
+
+
+def test_french_programme_pages_spacing(client, french_world):
+    session = french_world["session"]
+    day = _french_page(client, reverse("sessions_app:day", args=["2023-07-10"]))
+    detail = _french_page(client, reverse("sessions_app:session", args=[session.pk]))
+    for text in (day, detail):
+        assert "Modération<>\u202f:" in text and "Leïla Ben Ali" in text and "10:30" in text
+        assert french_spacing_problems(text) == []
+    assert "Interprétation\u202f: Arabe, Français, Anglais" in day
+    client.force_login(french_world["staff"])
+    grid = _french_page(client, reverse("sessions_app:grid", args=["2023-07-10"]))
+    assert "Grille du jour\u202f: lundi 10 juillet 2023" in grid
+    assert french_spacing_problems(grid) == []
+
+
+def test_french_agenda_pdf_spacing(french_world):
+    from sessions_app.agenda import render_agenda
+
+    text = _pdf_text(render_agenda(french_world["conference"], "fr"))
+    assert "Modération\u202f:" in text and "Interprétation\u202f:" in text and "10:30–12:00" in text
+    assert "Centre des congrès, Charm el-Cheikh" in text
+    assert french_spacing_problems(text) == []
+
+
+def test_french_approval_email_spacing(french_world, django_capture_on_commit_callbacks, mailoutbox):
+    from registration.services.participants import participant_approve
+    from tests.factories import ParticipantFactory
+
+    participant = ParticipantFactory(conference=french_world["conference"], delegation=french_world["delegation"],
+                                     status="submitted", preferred_language="fr", first_name="Jeanne")
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_approve(participant, actor=french_world["staff"])
+    message = next(m for m in mailoutbox if m.to == [participant.email])
+    html = message.alternatives[0][0]
+    assert "la réunion «\u202fConférence interrégionale\u202f» a été approuvée" in message.body
+    assert "Voir votre inscription\u202f: http" in message.body
+    for text in (message.subject, message.body, visible_text(html)):
+        assert french_spacing_problems(text) == [], text
+
+
+def test_french_promotion_email_spacing(french_world, mailoutbox, django_capture_on_commit_callbacks):
+    from sessions_app import services
+    from tests.factories import ParticipantFactory
+
+    session = french_world["session"]
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    first, second = (ParticipantFactory(conference=french_world["conference"], preferred_language="fr",
+                                        badge_name=name) for name in ("Anne Roy", "Jean Roy"))
+    confirmed = services.signup_create(session, participant=first)
+    services.signup_create(session, participant=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signup_cancel(confirmed, actor=None)
+    body = next(m for m in mailoutbox if m.to == [second.email]).body
+    assert "\nlundi 10 juillet 2023, 10:30–12:00 (Africa/Cairo)\nSalle Louxor\n" in body, body
+    assert "Salle\u202f: Salle" not in body and "Salle: Salle" not in body
+    assert french_spacing_problems(body) == []
