@@ -40,6 +40,7 @@ from registration.enums import ParticipantStatus
 from registration.models import Participant
 
 from ..enums import BatchStatus
+from ..flags import flag_path
 from ..models import Badge, BadgeBatch, BadgePrint, RevokedBadgeToken
 from ..tasks import badge_batch_task, badge_prerender_task
 
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 SIGNING_SALT = "accord.registration.badge.checkin"
 #: Bump when the badge template changes in a way that must invalidate every cached single-badge PDF.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 LAYOUTS = ("single", "sheet")
 SHEET_SIZE = {BadgeFormat.A6: 4, BadgeFormat.CR80: 10}
 #: Badges rendered per chunk (one WeasyPrint document each): bounds a worker's memory.
@@ -57,6 +58,8 @@ PARALLEL_THRESHOLD = 40
 STYLESHEETS = ["pdf/badge.css"]
 _NAME_SIZES = ((16, "size-xl"), (24, "size-l"), (34, "size-m"), (48, "size-s"))
 _NAME_AR_SIZES = ((20, "size-xl"), (30, "size-l"), (42, "size-m"), (60, "size-s"))
+#: Delegation names (countries up to "United Kingdom of Great Britain and Northern Ireland", organizations longer).
+_DELEGATION_SIZES = ((34, "delegation-l"), (70, "delegation-m"), (120, "delegation-s"))
 
 
 # --- tokens --------------------------------------------------------------------------------------
@@ -128,9 +131,7 @@ def badge_data(participant: Participant, *, badge: Badge | None = None) -> dict:
         flag = ""
         if delegation is not None:
             delegation_label = delegation.display_name(language)
-            code = (delegation.country.code or "").lower() if delegation.country else ""
-            if code and (Path(settings.STATICFILES_DIRS[0]) / "pdf" / "flags" / f"{code}.png").is_file():
-                flag = f"pdf/flags/{code}.png"
+            flag = flag_path(delegation.country.code if delegation.country else "")
         else:
             delegation_label = participant.organization
         name = participant.printed_name
@@ -149,6 +150,7 @@ def badge_data(participant: Participant, *, badge: Badge | None = None) -> dict:
             # The title as this language and the participant's gender print it (the organizers' list).
             "honorific": printed_honorific(conference, participant.title, participant.gender, language),
             "delegation": delegation_label,
+            "delegation_class": _size_class(delegation_label or "", _DELEGATION_SIZES).replace("size-", "delegation-"),
             "flag": flag,
             "category": participant.category,
             "category_label": participant.category_label,

@@ -80,7 +80,7 @@ def test_render_badges_html_in_names_prints_as_text():
 
     content = render_badges([person])
 
-    assert name in pages_text(content)[0]
+    assert "".join(name.split()) in "".join(pages_text(content)[0].split())  # (a long name wraps)
     assert b"root:x" not in content
     assert pypdf.PdfReader(io.BytesIO(content)).attachments == {}
 
