@@ -36,6 +36,15 @@ class ReadWhere(models.TextChoices):
     DOWNLOAD = "download", pgettext_lazy("where data was read", "File download")
 
 
+#: How a read-log entry's ``what`` reads on the participant's page (other values are shown as written).
+READ_WHAT_LABELS = {
+    "travel_document": _("passport data"),
+    "photo": pgettext_lazy("read log", "photo"),
+    "visa_letter": _("visa support letter"),
+    "travel": _("travel and hotel details"),
+}
+
+
 class DeletionStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("deletion request", "Pending")
     GRANTED = "granted", pgettext_lazy("deletion request", "Granted")

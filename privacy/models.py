@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference
 
-from .enums import ConsentTopic, DeletionStatus, ReadWhere, RetentionKind
+from .enums import READ_WHAT_LABELS, ConsentTopic, DeletionStatus, ReadWhere, RetentionKind
 
 
 class ReadLog(models.Model):
@@ -49,6 +49,10 @@ class ReadLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.read_at:%Y-%m-%d %H:%M} {self.reader_name} {self.what}"
+
+    @property
+    def what_label(self) -> str:
+        return str(READ_WHAT_LABELS.get(self.what, self.what))
 
 
 class RetentionPolicy(models.Model):

@@ -6,6 +6,8 @@ import datetime
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conference.models import Conference
 
@@ -63,10 +65,39 @@ def _value(row: models.Model, model_field: models.Field):
     return value
 
 
+_LATIN_FIELDS = (models.EmailField, models.DateField, models.TimeField, models.DateTimeField, models.IntegerField,
+                 models.DecimalField, models.FloatField, models.URLField)
+
+
+def _display(row: models.Model, model_field: models.Field, value, tz):
+    """What the readable page shows: a choice's label, yes or no, a time in the conference's zone."""
+    if value is None or value == "":
+        return ""
+    if model_field.choices and not model_field.is_relation:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(model_field, models.DateTimeField):
+        return timezone.localtime(model_field.value_from_object(row), tz).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return value
+
+
+def _left_to_right(model_field: models.Field) -> bool:
+    """Values read left to right in an Arabic page too (addresses, numbers, dates, codes)."""
+    return isinstance(model_field, _LATIN_FIELDS) or any(
+        part in model_field.name for part in ("phone", "flight", "airport", "number", "public_id", "email")
+    )
+
+
 def personal_data(participant) -> list[dict]:
     """Everything the registry knows to be about ``participant``: for each model with rows of theirs, its name
     and each row's fields (label, value), secrets left out. Only rows of the participant's own conference."""
     sections = []
+    tz = participant.conference.tz
     for rule in sorted(registry.rules(), key=lambda r: r.label):
         if rule.participant is None:
             continue
@@ -79,9 +110,14 @@ def personal_data(participant) -> list[dict]:
         many = [f.name for f in fields if f.many_to_many]
         rows = []
         for row in queryset.select_related(*related).prefetch_related(*many).order_by("pk"):
-            rows.append([
-                {"field": f.name, "label": str(f.verbose_name), "value": _value(row, f)} for f in fields
-            ])
+            items = []
+            for f in fields:
+                value = _value(row, f)
+                items.append({
+                    "field": f.name, "label": str(f.verbose_name), "value": value,
+                    "display": _display(row, f, value, tz), "ltr": _left_to_right(f),
+                })
+            rows.append(items)
         if rows:
             sections.append({
                 "model": rule.label, "label": str(rule.model._meta.verbose_name_plural), "rows": rows,

@@ -16,6 +16,7 @@ from tests.browser import LAUNCH_ARGS
 from tests.factories import StaffFactory, UserFactory
 
 AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _violations(page) -> list[str]:
@@ -59,6 +60,8 @@ def test_my_data_and_notice_pages_in_english_and_arabic(live_server, transaction
                 assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
                 assert "visa.officer@example.org" in page.locator("#reads-heading + table").inner_text()
                 assert page.locator("a[href='/privacy/my-data.json']").count() == 1
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"privacy-my-data-{language}.png"), full_page=True)
                 if AXE.exists():
                     found += [f"{language} my data: {v}" for v in _violations(page)]
                 page.goto(f"{live_server.url}/privacy/notice/")
