@@ -13,6 +13,7 @@ from django.db import transaction
 from conference.models import Conference, Delegation, Partner
 from demo import demo_data
 from demo.privacy import seed_privacy
+from demo.wording import demo_wording_refresh
 from onsite.models import Badge
 from registration.models import Participant
 from registration.services.participants import new_public_id
@@ -220,4 +221,5 @@ class Command(BaseCommand):
         SessionRole.objects.bulk_create(roles)
         created["session roles"] += len(roles)
         created.update(seed_privacy(conference))
+        created.update(demo_wording_refresh(conference))
         return created
