@@ -13,7 +13,7 @@ from conference.services import AccordError
 
 from . import services
 from .forms import BilateralMeetingAdminForm
-from .models import BilateralMeeting, MeetingRoom, MeetingSlot
+from .models import BilateralMeeting, CooperationSettings, FollowUp, MeetingRoom, MeetingSlot
 
 
 def _admin_zone():
@@ -114,3 +114,29 @@ class MeetingSlotAdmin(_ZoneMixin, _ServiceDeleteMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.meeting_slot_save(obj, actor=request.user)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(_ServiceDeleteMixin, admin.ModelAdmin):
+    list_display = ["meeting", "kind", "owner", "due_date", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["meeting__requesting", "meeting__invited", "owner"]
+    raw_id_fields = ["meeting", "owner"]
+    exclude = ["recorded_by", "reminded_3m_at", "reminded_6m_at"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.follow_up_save(obj, actor=request.user)
+        except AccordError as error:
+            messages.error(request, str(error))
+
+    def delete_model(self, request, obj):
+        services.follow_up_delete(obj, actor=request.user)
+
+
+@admin.register(CooperationSettings)
+class CooperationSettingsAdmin(_ZoneMixin, admin.ModelAdmin):
+    list_display = ["conference", "contact_exchange_until"]
+
+    def save_model(self, request, obj, form, change):
+        services.cooperation_settings_save(obj, actor=request.user)

@@ -71,3 +71,32 @@ def meeting_email(meeting: BilateralMeeting, *, event: str, recipient: Recipient
         html = render_to_string("cooperation/email/meeting.html", context)
     return build_message(subject=subject, text=text, html=html, to=[recipient.email], language=language,
                          reply_to=conference.contact_email or None)
+
+
+def follow_up_reminder_email(follow_up, *, recipient: Recipient, months: int) -> EmailMultiAlternatives:
+    """Ask ``recipient`` how a follow-up of a bilateral meeting stands, ``months`` after the meeting."""
+    meeting = follow_up.meeting
+    conference = meeting.conference
+    language = recipient.language if recipient.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(conference.tz):
+        context = {
+            "name": recipient.name,
+            "months": months,
+            "kind": follow_up.get_kind_display(),
+            "requesting": meeting.requesting.display_name(language),
+            "invited": meeting.invited.display_name(language),
+            "topic": meeting.topic,
+            "held": meeting.starts_at,
+            "conference": conference,
+            "conference_name": localized(conference, "name", language),
+            "conference_city": localized(conference, "city", language),
+            "language": language,
+            "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "link": f"{settings.SITE_URL.rstrip('/')}{reverse('cooperation:meeting', args=[meeting.pk])}",
+            "organizer_message": "",
+        }
+        subject = _("How is the follow-up of your bilateral meeting going?")
+        text = render_to_string("cooperation/email/follow_up_reminder.txt", context)
+        html = render_to_string("cooperation/email/follow_up_reminder.html", context)
+    return build_message(subject=subject, text=text, html=html, to=[recipient.email], language=language,
+                         reply_to=conference.contact_email or None)

@@ -36,3 +36,26 @@ class BookingKind(models.TextChoices):
     DELEGATION = "delegation", _("delegation")
     PARTICIPANT = "participant", _("participant")
     ROOM = "room", _("room")
+
+
+class ContactStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("contact exchange status", "Waiting for confirmation")
+    CONFIRMED = "confirmed", pgettext_lazy("contact exchange status", "Exchanged")
+    DECLINED = "declined", pgettext_lazy("contact exchange status", "Declined")
+
+
+class FollowUpKind(models.TextChoices):
+    CONTACT_POINTS = "contact_points", _("Contact points exchanged")
+    MLA_REQUEST = "mla_request", _("Mutual legal assistance request to follow")
+    EXTRADITION_REQUEST = "extradition_request", _("Extradition request to follow")
+    JOINT_INVESTIGATION = "joint_investigation", _("Joint investigation")
+    INFORMATION_EXCHANGE = "information_exchange", _("Information exchange")
+    TRAINING = "training", _("Training")
+
+
+class FollowUpStatus(models.TextChoices):
+    NOT_REPORTED = "not_reported", _("Not reported yet")
+    NO_FURTHER_CONTACT = "no_further_contact", _("No further contact")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REQUEST_SENT = "request_sent", _("Request sent")
+    COOPERATION_AGREED = "cooperation_agreed", _("Cooperation agreed")

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.enums import LanguageCode
 from conference.selectors import delegations_by_name
+from registration.models import Participant
 
 from .enums import Expertise
-from .models import BilateralMeeting
+from .models import BilateralMeeting, FollowUp
 from .validation import bilateral_problems
 
 SPOKEN_LANGUAGES = [
@@ -101,3 +102,17 @@ class CounterForm(forms.Form):
     def __init__(self, *args, slots=(), tz=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slots"].choices = [(str(s.slot.pk), _slot_label(s.slot, tz)) for s in slots]
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["kind", "owner", "due_date", "status", "notes"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Participant.objects.filter(
+            delegation_id__in=[meeting.requesting_id, meeting.invited_id], status="approved"
+        ).order_by("last_name", "first_name")
+        self.fields["owner"].label_from_instance = lambda p: p.printed_name

@@ -13,7 +13,7 @@ from conference.models import Conference, Delegation
 from registration.models import Participant
 from sessions_app.models import Room
 
-from .enums import BilateralStatus, BookingKind, Side
+from .enums import BilateralStatus, BookingKind, ContactStatus, FollowUpKind, FollowUpStatus, Side
 
 
 class DirectoryEntry(models.Model):
@@ -213,3 +213,74 @@ class MeetingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.email}"
+
+
+class ContactExchange(models.Model):
+    """One participant asked another (badge scan or the directory) to exchange contacts; once the other confirms,
+    each holds the other's shared details."""
+
+    conference = models.ForeignKey(Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="+")
+    requester = models.ForeignKey(Participant, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(Participant, verbose_name=_("asked"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=ContactStatus.choices, default=ContactStatus.PENDING)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contact exchange")
+        verbose_name_plural = _("contact exchanges")
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "recipient"], name="contact_exchange_once"),
+            models.CheckConstraint(condition=~Q(requester=F("recipient")), name="contact_exchange_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.recipient}"
+
+
+class FollowUp(models.Model):
+    """What a meeting agreed, with who follows it up by when, and how it went (asked at 3 and 6 months)."""
+
+    meeting = models.ForeignKey(BilateralMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("kind"), max_length=30, choices=FollowUpKind.choices)
+    owner = models.ForeignKey(Participant, verbose_name=_("owner"), on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=30, choices=FollowUpStatus.choices,
+                              default=FollowUpStatus.NOT_REPORTED)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Each reminder is sent once: its sending task writes the time in the transaction that sends.
+    reminded_3m_at = models.DateTimeField(_("3-month reminder sent"), null=True, blank=True)
+    reminded_6m_at = models.DateTimeField(_("6-month reminder sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "due_date", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.meeting})"
+
+
+class CooperationSettings(models.Model):
+    """The organizers' choices for one conference's cooperation features."""
+
+    conference = models.OneToOneField(Conference, verbose_name=_("conference"), on_delete=models.CASCADE,
+                                      related_name="cooperation_settings")
+    contact_exchange_until = models.DateTimeField(
+        _("contact exchange closes"), null=True, blank=True,
+        help_text=_("Empty: a fixed number of days after the last day (ACCORD_CONTACT_EXCHANGE_DAYS)."),
+    )
+
+    class Meta:
+        verbose_name = _("cooperation settings")
+        verbose_name_plural = _("cooperation settings")
+
+    def __str__(self) -> str:
+        return str(self.conference)

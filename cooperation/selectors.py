@@ -347,3 +347,109 @@ def agenda_items(participant: Participant, language: str):
                 url=reverse("cooperation:meeting", args=[meeting.pk]),
             ))
     return items
+
+
+# --- Contacts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What one holds of a contact: their name and delegation, and only what they share (directory settings)."""
+
+    name: str
+    delegation: str
+    position: str
+    organization: str
+    email: str
+    phone: str
+
+
+def _contact(person: Participant, language: str | None) -> Contact:
+    entry = getattr(person, "directory_entry", None)
+
+    def shared(flag: str, value: str) -> str:
+        return value if entry is not None and getattr(entry, flag) else ""
+
+    return Contact(
+        name=person.printed_name,
+        delegation=person.delegation.display_name(language) if person.delegation else "",
+        position=shared("share_position", person.position),
+        organization=shared("share_organization", person.organization),
+        email=shared("share_email", person.email),
+        phone=shared("share_phone", person.phone),
+    )
+
+
+def my_contacts(participant: Participant, language: str | None = None) -> list[Contact]:
+    """The people ``participant`` exchanged contacts with (confirmed both ways), with what each shares. One query."""
+    from .enums import ContactStatus
+    from .models import ContactExchange
+
+    exchanges = ContactExchange.objects.filter(status=ContactStatus.CONFIRMED).filter(
+        Q(requester=participant) | Q(recipient=participant)
+    ).select_related("requester__delegation", "requester__directory_entry", "recipient__delegation",
+                     "recipient__directory_entry")
+    others = [e.recipient if e.requester_id == participant.pk else e.requester for e in exchanges]
+    others = [p for p in others if p.status == ParticipantStatus.APPROVED]
+    return sorted((_contact(p, language) for p in others), key=lambda c: c.name.lower())
+
+
+def pending_contact_requests(participant: Participant):
+    from .enums import ContactStatus
+    from .models import ContactExchange
+
+    return list(ContactExchange.objects.filter(recipient=participant, status=ContactStatus.PENDING)
+                .select_related("requester__delegation"))
+
+
+# --- The outcome report -----------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeReport:
+    meetings_held: int
+    by_status: list[tuple[str, int]]
+    pairs: list[tuple[str, str, int]]
+    follow_ups_by_kind: list[tuple[str, int]]
+    follow_ups_by_status: list[tuple[str, int]]
+    matrix: list[tuple[str, list[int]]]  # kind label, counts per status (in ``status_labels`` order)
+    status_labels: list[str]
+    follow_ups_total: int
+
+    @property
+    def largest(self) -> int:
+        return max([n for _label, n in self.follow_ups_by_kind] + [n for _label, n in self.by_status] + [1])
+
+
+def outcome_report(conference: Conference, language: str | None = None) -> OutcomeReport:
+    """Meetings held, pairs of delegations, follow-ups by kind and status: a fixed number of queries."""
+    from django.db.models import Count
+
+    from .enums import FollowUpKind, FollowUpStatus
+    from .models import FollowUp
+
+    statuses = dict(
+        BilateralMeeting.objects.filter(conference=conference).order_by().values_list("status")
+        .annotate(n=Count("id")).values_list("status", "n")
+    )
+    accepted = (BilateralMeeting.objects.filter(conference=conference, status=BilateralStatus.ACCEPTED)
+                .select_related("requesting", "invited"))
+    pair_counts: dict[tuple[str, str], int] = defaultdict(int)
+    for meeting in accepted:
+        names = sorted([meeting.requesting.display_name(language), meeting.invited.display_name(language)])
+        pair_counts[(names[0], names[1])] += 1
+    cells = defaultdict(int)
+    for kind, status, n in (FollowUp.objects.filter(meeting__conference=conference).order_by()
+                            .values_list("kind", "status").annotate(n=Count("id")).values_list("kind", "status", "n")):
+        cells[(kind, status)] = n
+    kinds, stati = FollowUpKind.choices, FollowUpStatus.choices
+    return OutcomeReport(
+        meetings_held=statuses.get(BilateralStatus.ACCEPTED, 0),
+        by_status=[(str(label), statuses.get(code, 0)) for code, label in BilateralStatus.choices],
+        pairs=sorted(((a, b, n) for (a, b), n in pair_counts.items()), key=lambda row: (-row[2], row[0], row[1])),
+        follow_ups_by_kind=[(str(label), sum(cells[(code, s)] for s, _l in stati)) for code, label in kinds],
+        follow_ups_by_status=[(str(label), sum(cells[(k, code)] for k, _l in kinds)) for code, label in stati],
+        matrix=[(str(label), [cells[(code, s)] for s, _l in stati]) for code, label in kinds],
+        status_labels=[str(label) for _code, label in stati],
+        follow_ups_total=sum(cells.values()),
+    )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,7 @@ from registration.enums import ParticipantStatus
 from registration.models import Participant
 
 from . import selectors
-from .enums import OPEN_STATUSES, BilateralStatus, BookingKind, Expertise, Side
+from .enums import OPEN_STATUSES, BilateralStatus, BookingKind, ContactStatus, Expertise, Side
 from .models import (
     BilateralMeeting,
     Booking,
@@ -555,3 +556,225 @@ def meeting_grid_delete(obj, *, actor) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action=f"{obj._meta.model_name}.delete", target=obj, conference=obj.conference)
         obj.delete()
+
+
+# --- Contact exchange -------------------------------------------------------------------------------
+
+
+def contact_exchange_open_until(conference: Conference) -> datetime.datetime:
+    """The end of contact exchange: the organizers' time (``CooperationSettings``), else
+    ACCORD_CONTACT_EXCHANGE_DAYS after the conference's last day (in its zone)."""
+    from .models import CooperationSettings
+
+    chosen = CooperationSettings.objects.filter(conference=conference).values_list(
+        "contact_exchange_until", flat=True).first()
+    if chosen:
+        return chosen
+    days = getattr(settings, "ACCORD_CONTACT_EXCHANGE_DAYS", 14)
+    last = datetime.datetime.combine(conference.end_date + datetime.timedelta(days=1 + days), datetime.time(),
+                                     tzinfo=conference.tz)
+    return last
+
+
+def _check_exchange(requester: Participant, recipient: Participant | None) -> Participant:
+    conference = requester.conference
+    if timezone.now() >= contact_exchange_open_until(conference):
+        raise AccordError(_("Contact exchange is closed for this conference."))
+    if requester.status != ParticipantStatus.APPROVED:
+        raise AccordError(_("Only approved participants can exchange contacts."))
+    if recipient is None or recipient.conference_id != conference.pk or recipient.status != ParticipantStatus.APPROVED:
+        raise AccordError(_("This badge is not a valid badge of an approved participant of this conference."))
+    if recipient.pk == requester.pk:
+        raise AccordError(_("This is your own badge."))
+    return recipient
+
+
+def contact_request(requester: Participant, recipient: Participant | None, *, actor):
+    """Ask ``recipient`` to exchange contacts (they confirm on their contacts page). Asking again is harmless;
+    when they had asked first, this confirms theirs."""
+    from .models import ContactExchange
+
+    recipient = _check_exchange(requester, recipient)
+    with transaction.atomic():
+        theirs = ContactExchange.objects.select_for_update().filter(requester=recipient, recipient=requester).first()
+        if theirs is not None and theirs.status == ContactStatus.PENDING:
+            return contact_answer(theirs, recipient=requester, accept=True, actor=actor)
+        if theirs is not None and theirs.status == ContactStatus.CONFIRMED:
+            return theirs
+        exchange, created = ContactExchange.objects.get_or_create(
+            requester=requester, recipient=recipient, defaults={"conference": requester.conference}
+        )
+        if created:
+            audit_record(actor=actor, action="contact.request", target=exchange, conference=requester.conference)
+    return exchange
+
+
+def contact_request_by_code(requester: Participant, code: str, *, actor):
+    """A scanned badge: ask its holder to exchange contacts. A forged, garbled, revoked or foreign badge is
+    refused (the code only carries the check-in token; onsite answers whose badge it is)."""
+    from sessions_app.extensions import participant_id_for_badge_code
+
+    participant_id = participant_id_for_badge_code(code)
+    recipient = Participant.objects.filter(pk=participant_id).first() if participant_id else None
+    return contact_request(requester, recipient, actor=actor)
+
+
+def contact_answer(exchange, *, recipient: Participant, accept: bool, actor):
+    """The person asked confirms (both then hold each other's shared details) or declines."""
+    from .models import ContactExchange
+
+    with transaction.atomic():
+        exchange = ContactExchange.objects.select_for_update().select_related("requester__conference").get(pk=exchange.pk)
+        if exchange.recipient_id != recipient.pk:
+            raise AccordError(_("Only the person asked can answer."))
+        if exchange.status != ContactStatus.PENDING:
+            raise AccordError(_("This request is already answered."))
+        _check_exchange(exchange.requester, recipient)
+        exchange.status = ContactStatus.CONFIRMED if accept else ContactStatus.DECLINED
+        exchange.answered_at = timezone.now()
+        exchange.save(update_fields=["status", "answered_at"])
+        audit_record(actor=actor, action="contact.confirm" if accept else "contact.decline", target=exchange,
+                     conference=exchange.conference)
+    return exchange
+
+
+# --- The cooperation register -----------------------------------------------------------------------
+
+#: Follow-ups whose owners are no longer asked for news.
+CLOSED_FOLLOW_UP = ("no_further_contact", "cooperation_agreed")
+REMINDER_MONTHS = {"3m": 3, "6m": 6}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _may_record(actor, meeting: BilateralMeeting) -> bool:
+    return is_organizer(actor) or _side_for(actor, meeting) is not None
+
+
+def follow_up_save(follow_up, *, actor):
+    """Record (or change) what a meeting agreed: kind, owner (an approved member of either delegation), due date.
+
+    Either delegation or the organizers may; only for a meeting that was accepted.
+    """
+    from .enums import FollowUpKind, FollowUpStatus
+
+    meeting = follow_up.meeting
+    if meeting.status != BilateralStatus.ACCEPTED:
+        raise AccordError(_("Follow-ups are recorded for meetings that took place."))
+    if not _may_record(actor, meeting):
+        raise AccordError(_("Only the two delegations and the organizers can record follow-ups."))
+    if follow_up.kind not in FollowUpKind.values or follow_up.status not in FollowUpStatus.values:
+        raise AccordError(_("Choose a kind and a status from the lists."))
+    owner = follow_up.owner
+    if owner is not None and (owner.delegation_id not in (meeting.requesting_id, meeting.invited_id)
+                              or owner.status != ParticipantStatus.APPROVED):
+        raise AccordError(_("The owner must be an approved member of one of the two delegations."))
+    with transaction.atomic():
+        created = follow_up.pk is None
+        if created:
+            follow_up.recorded_by = actor if getattr(actor, "pk", None) else None
+        follow_up.save()
+        audit_record(actor=actor, action="follow_up.create" if created else "follow_up.update", target=follow_up,
+                     conference=meeting.conference,
+                     changes={"kind": follow_up.kind, "status": follow_up.status, "owner": follow_up.owner_id,
+                              "due_date": follow_up.due_date.isoformat() if follow_up.due_date else None})
+    return follow_up
+
+
+def follow_up_reminders_queue(*, now: datetime.datetime | None = None) -> int:
+    """Celery beat: queue the 3- and 6-month reminders that are due and not sent (each task sends at most once)."""
+    from .models import FollowUp
+    from .tasks import send_follow_up_reminder_task
+
+    today = timezone.localdate(now or timezone.now())
+    queued = 0
+    candidates = (
+        FollowUp.objects.filter(meeting__starts_at__isnull=False)
+        .exclude(status__in=CLOSED_FOLLOW_UP)
+        .filter(Q(reminded_3m_at__isnull=True) | Q(reminded_6m_at__isnull=True))
+        .select_related("meeting")
+    )
+    for follow_up in candidates:
+        held = follow_up.meeting.starts_at.date()
+        for stage, months in REMINDER_MONTHS.items():
+            if getattr(follow_up, f"reminded_{stage}_at") is None and add_months(held, months) <= today:
+                send_follow_up_reminder_task.delay_on_commit(follow_up_id=follow_up.pk, stage=stage)
+                queued += 1
+                break  # one reminder at a time; a late 6-month one waits for the 3-month one
+    return queued
+
+
+def follow_up_reminder_send(follow_up_id: int, *, stage: str) -> bool:
+    """Send one reminder asking the owner (else the delegation's focal points) for the status; at most once: the
+    row is locked and ``reminded_<stage>_at`` is written in the transaction that sends."""
+    from .emails import follow_up_reminder_email
+    from .models import FollowUp
+
+    if stage not in REMINDER_MONTHS:
+        return False
+    field = f"reminded_{stage}_at"
+    with transaction.atomic():
+        follow_up = (FollowUp.objects.select_for_update(of=("self",))
+                     .select_related("meeting__conference", "meeting__requesting", "meeting__invited", "owner")
+                     .filter(pk=follow_up_id).first())
+        if follow_up is None or getattr(follow_up, field) is not None or follow_up.status in CLOSED_FOLLOW_UP:
+            return False
+        from .emails import Recipient
+
+        if follow_up.owner is not None:
+            owner = follow_up.owner
+            recipients = [Recipient(owner.email, owner.printed_name, owner.preferred_language)]
+        else:
+            recipients = side_recipients(follow_up.meeting.requesting) + side_recipients(follow_up.meeting.invited)
+        for recipient in recipients:
+            follow_up_reminder_email(follow_up, recipient=recipient, months=REMINDER_MONTHS[stage]).send()
+        setattr(follow_up, field, timezone.now())
+        follow_up.save(update_fields=[field])
+        audit_record(actor=None, action=f"follow_up.reminder_{stage}", target=follow_up,
+                     conference=follow_up.meeting.conference)
+    return True
+
+
+def outcome_report_store(conference: Conference, *, language: str) -> str:
+    """Render the outcome report PDF (pure renderer) and store it; returns the storage name."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from .rendering import render_outcome_report
+
+    pdf = render_outcome_report(conference, language)
+    name = outcome_report_name(conference, language)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(pdf))
+    audit_record(actor=None, action="outcome_report.render", target=conference, conference=conference,
+                 changes={"language": language, "bytes": len(pdf)})
+    return name
+
+
+def outcome_report_name(conference: Conference, language: str) -> str:
+    return f"cooperation/outcome-{conference.slug}-{language}.pdf"
+
+
+def cooperation_settings_save(options, *, actor):
+    """The organizers' cooperation settings of a conference (when contact exchange closes)."""
+    with transaction.atomic():
+        options.save()
+        audit_record(actor=actor, action="cooperation_settings.update", target=options, conference=options.conference,
+                     changes={"contact_exchange_until": options.contact_exchange_until.isoformat()
+                              if options.contact_exchange_until else None})
+    return options
+
+
+def follow_up_delete(follow_up, *, actor) -> None:
+    """An organizer removes a follow-up, with an audit entry."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="follow_up.delete", target=follow_up, conference=follow_up.meeting.conference)
+        follow_up.delete()

@@ -21,3 +21,31 @@ def expire_requests_task() -> None:
     from .services import bilateral_expire_due
 
     bilateral_expire_due()
+
+
+@shared_task(name="cooperation.queue_follow_up_reminders", ignore_result=True)
+def queue_follow_up_reminders_task() -> None:
+    """Celery beat: queue the follow-up reminders due (3 and 6 months after the meeting)."""
+    from .services import follow_up_reminders_queue
+
+    follow_up_reminders_queue()
+
+
+@shared_task(bind=True, name="cooperation.send_follow_up_reminder", ignore_result=True, **SMTP_RETRY_POLICY)
+def send_follow_up_reminder_task(self, *, follow_up_id: int, stage: str) -> None:
+    """Ask a follow-up's owner for its status (sent at most once per stage)."""
+    from .services import follow_up_reminder_send
+
+    follow_up_reminder_send(follow_up_id, stage=stage)
+
+
+@shared_task(name="cooperation.render_outcome_report", ignore_result=True)
+def render_outcome_report_task(*, conference_id: int, language: str) -> None:
+    """Render and store the organizers' outcome report PDF in one language."""
+    from conference.models import Conference
+
+    from .services import outcome_report_store
+
+    conference = Conference.objects.filter(pk=conference_id).first()
+    if conference is not None:
+        outcome_report_store(conference, language=language)

@@ -197,7 +197,24 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (side is not None or is_organizer(request.user)),
         "warnings": services.clash_warnings(meeting) if meeting.status == BilateralStatus.ACCEPTED else [],
         "tz": conference.tz, "conference": conference, "Side": Side,
+        **_follow_up_context(request, meeting, side),
     })
+
+
+def _follow_up_context(request: HttpRequest, meeting, side) -> dict:
+    from .forms import FollowUpForm
+    from .models import FollowUp
+
+    if meeting.status != BilateralStatus.ACCEPTED:
+        return {}
+    may_record = side is not None or is_organizer(request.user)
+    follow_ups = list(FollowUp.objects.filter(meeting=meeting).select_related("owner"))
+    return {
+        "follow_ups": follow_ups,
+        "follow_up_form": FollowUpForm(meeting=meeting, instance=FollowUp(meeting=meeting)) if may_record else None,
+        "may_record": may_record,
+        "status_choices": FollowUp._meta.get_field("status").choices,
+    }
 
 
 @login_required
@@ -268,3 +285,171 @@ def meeting_grid(request: HttpRequest, day: str | None = None) -> HttpResponse:
         "rooms": rooms, "rows": rows, "day": the_day, "days": days, "tz": tz, "conference": conference,
         "pending": pending,
     })
+
+
+# --- Contact exchange -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_scan(request: HttpRequest) -> HttpResponse:
+    """The phone page: scan another participant's badge (or type its code) to ask them to exchange contacts."""
+    conference = _conference()
+    participant = _participant_or_404(request, conference)
+    if request.method == "POST":
+        try:
+            exchange = services.contact_request_by_code(participant, request.POST.get("code", ""), actor=request.user)
+        except AccordError as error:
+            messages.error(request, str(error))
+        else:
+            if exchange.status == "confirmed":
+                messages.success(request, _("Contacts exchanged."))
+            else:
+                messages.success(request, _("Request sent: the other person confirms on their contacts page."))
+        return redirect("cooperation:contact_scan")
+    return render(request, "cooperation/contact_scan.html", {
+        "participant": participant, "open_until": services.contact_exchange_open_until(conference),
+        "is_open": timezone.now() < services.contact_exchange_open_until(conference), "conference": conference,
+    })
+
+
+@login_required
+@require_POST
+def contact_exchange(request: HttpRequest) -> HttpResponse:
+    """"Exchange contacts" from the directory: only with a listed entry of the same conference."""
+    conference = _conference()
+    participant = _participant_or_404(request, conference)
+    entry = selectors.listed_entries(conference).select_related("participant").filter(
+        participant__public_id=request.POST.get("participant", "")
+    ).first()
+    if entry is None:
+        raise Http404
+    try:
+        services.contact_request(participant, entry.participant, actor=request.user)
+    except AccordError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Request sent: the other person confirms on their contacts page."))
+    return redirect("cooperation:directory")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contacts(request: HttpRequest) -> HttpResponse:
+    """My contacts, the requests waiting for my confirmation, and the exports."""
+    conference = _conference()
+    participant = _participant_or_404(request, conference)
+    if request.method == "POST":
+        pending = {str(e.pk): e for e in selectors.pending_contact_requests(participant)}
+        exchange = pending.get(request.POST.get("exchange", ""))
+        if exchange is None:
+            raise Http404
+        try:
+            services.contact_answer(exchange, recipient=participant, accept=request.POST.get("action") == "confirm",
+                                    actor=request.user)
+        except AccordError as error:
+            messages.error(request, str(error))
+        return redirect("cooperation:contacts")
+    return render(request, "cooperation/contacts.html", {
+        "contacts": selectors.my_contacts(participant, _language()),
+        "pending": selectors.pending_contact_requests(participant), "participant": participant,
+    })
+
+
+@login_required
+@require_GET
+def contacts_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    from .exports import contacts_csv, contacts_vcard
+
+    conference = _conference()
+    participant = _participant_or_404(request, conference)
+    found = selectors.my_contacts(participant, _language())
+    if fmt == "vcf":
+        response = HttpResponse(contacts_vcard(found), content_type="text/vcard; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="contacts.vcf"'
+    else:
+        response = HttpResponse(contacts_csv(found), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The cooperation register -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either delegation (or an organizer) records a follow-up of the meeting, or changes one's status."""
+    from .forms import FollowUpForm
+    from .models import FollowUp
+
+    conference = _conference()
+    meeting = selectors.meeting_for(request.user, conference, pk)
+    instance = None
+    if request.POST.get("follow_up"):
+        instance = FollowUp.objects.filter(meeting=meeting, pk=request.POST["follow_up"]).first()
+        if instance is None:
+            raise Http404
+    form = FollowUpForm(request.POST, instance=instance or FollowUp(meeting=meeting), meeting=meeting)
+    if form.is_valid():
+        try:
+            services.follow_up_save(form.instance, actor=request.user)
+        except AccordError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The follow-up is saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("cooperation:meeting", pk=meeting.pk)
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def outcome_report(request: HttpRequest) -> HttpResponse:
+    """The organizers' outcome report (tables with bars), its XLSX, and its PDF prepared by a task."""
+    from django.core.files.storage import default_storage
+
+    from .tasks import render_outcome_report_task
+
+    conference = _conference()
+    language = _language()
+    if request.method == "POST":
+        render_outcome_report_task.delay_on_commit(conference_id=conference.pk, language=language)
+        messages.success(request, _("The PDF is being prepared: reload this page in a moment."))
+        return redirect("cooperation:report")
+    return render(request, "cooperation/report.html", {
+        "report": selectors.outcome_report(conference, language),
+        "pdf_ready": default_storage.exists(services.outcome_report_name(conference, language)),
+    })
+
+
+@staff_member_required
+@require_GET
+def outcome_report_pdf(request: HttpRequest) -> HttpResponse:
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    conference = _conference()
+    name = services.outcome_report_name(conference, _language())
+    if not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), content_type="application/pdf",
+                            filename="outcome-report.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_member_required
+@require_GET
+def outcome_report_xlsx(request: HttpRequest) -> HttpResponse:
+    from .exports import outcome_report_xlsx as build
+
+    conference = _conference()
+    response = HttpResponse(
+        build(selectors.outcome_report(conference, _language())),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="outcome-report.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response

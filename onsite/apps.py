@@ -13,3 +13,10 @@ class OnsiteConfig(AppConfig):
 
         participant_approved.connect(receivers.on_participant_approved, dispatch_uid="onsite_participant_approved")
         participant_changed.connect(receivers.on_participant_changed, dispatch_uid="onsite_participant_changed")
+
+        from sessions_app.extensions import register_badge_resolver
+
+        from .lookups import participant_id_for_badge_code
+
+        # Apps beside onsite (cooperation's contact exchange) learn whose badge a scanned code is, never the token.
+        register_badge_resolver(participant_id_for_badge_code)

@@ -46,3 +46,27 @@ def personal_agenda_items(participant: Participant, language: str) -> list[Agend
     for provider in _agenda_providers:
         items.extend(provider(participant, language))
     return sorted(items, key=lambda item: (item.starts_at, item.uid))
+
+
+# --- Badge look-up ------------------------------------------------------------------------------------
+# The badges and their check-in tokens belong to ``onsite``, which fills this point in its ``ready()``; an app
+# beside onsite (``cooperation``'s contact exchange, which may not import it) asks here which participant a
+# scanned badge code names. The resolver answers None for a forged, garbled or revoked code.
+
+BadgeResolver = Callable[[str], "int | None"]
+
+_badge_resolvers: list[BadgeResolver] = []
+
+
+def register_badge_resolver(resolver: BadgeResolver) -> None:
+    if resolver not in _badge_resolvers:
+        _badge_resolvers.append(resolver)
+
+
+def participant_id_for_badge_code(code: str) -> int | None:
+    """The id of the participant whose current (unrevoked) badge carries ``code``, or None."""
+    for resolver in _badge_resolvers:
+        participant_id = resolver(code)
+        if participant_id is not None:
+            return participant_id
+    return None

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "privacy", "demo")
 SENDING_TASKS = {
     "conference.send_outgoing_email",
+    "cooperation.send_follow_up_reminder",
+    "cooperation.send_meeting_email",
     "privacy.send_deletion_answer",
     "registration.send_invitation",
     "registration.send_participant_notice",

@@ -136,7 +136,7 @@ def test_directory_query_count_does_not_grow_with_entries(client, conference, dj
     _list(_person(conference, delegation), share_languages=True, share_expertise=True)
     client.force_login(viewer.user)
     url = reverse("cooperation:directory")
-    # The first request reads the current conference into the shared cache; then session, user, the
+    # The first request reads the current conference into the shared cache; then the user, the
     # participant, the delegations of the filter and the entries: 4, however many entries.
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
