@@ -12,6 +12,7 @@ from django.db import transaction
 
 from conference.models import Conference, Delegation, Partner
 from demo import demo_data
+from demo.cooperation import seed_cooperation
 from demo.privacy import seed_privacy
 from demo.wording import demo_wording_refresh
 from onsite.models import Badge
@@ -221,5 +222,6 @@ class Command(BaseCommand):
         SessionRole.objects.bulk_create(roles)
         created["session roles"] += len(roles)
         created.update(seed_privacy(conference))
+        created.update(seed_cooperation(conference))
         created.update(demo_wording_refresh(conference))
         return created
