@@ -1,6 +1,7 @@
 """Accessibility as a test (issue 24 item 19): axe-core in headless Chromium over the public, participant,
 focal-point, desk and dashboard pages in English and Arabic (0 violations of any impact), and keyboard use:
-a skip link, a visible focus on every control, the phone menu and a login by keyboard alone.
+a skip link, a visible focus on every control, the phone menu and a login by keyboard alone. The same loop
+checks the design system (item 17): no browser-default control and no page wider than a 390 px phone.
 
 One browser, one live server; the pages are looped in one test. axe-core (tests/assets/axe-core, vendored from
 npm) is added to each page by Playwright as an init script, which the page's CSP does not govern, so the pages
@@ -29,7 +30,9 @@ CHECKED = {
     "desk scan", "desk batches", "desk arrivals", "desk search results", "admin dashboard",
 }
 EXTRA = [("programme", None, lambda w: reverse("sessions_app:index"))]
-AXE_PAGES = [page for page in PAGES if page[0] in CHECKED] + EXTRA
+#: ...and every other public, participant, focal-point and desk page of that list (the admin's pages aside).
+OTHERS = {name for name, _who, _url in PAGES if not name.startswith("admin") and name != "logout"}
+AXE_PAGES = [page for page in PAGES if page[0] in CHECKED | OTHERS] + EXTRA
 
 #: A control shows where the focus is: an outline or a box shadow of its own.
 FOCUS_VISIBLE = """() => {
@@ -39,6 +42,14 @@ FOCUS_VISIBLE = """() => {
   const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
   return {tag: e.tagName, text: (e.innerText || e.value || e.name || "").slice(0, 40), visible: outline || s.boxShadow !== "none"};
 }"""
+
+
+#: Visible buttons, selects and fields still drawn by the browser (appearance other than "none"); check boxes and
+#: radio buttons keep the platform's shape in the accent colour, file inputs have a styled button.
+DEFAULT_CONTROLS = """() => [...document.querySelectorAll(
+    'button, select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])')]
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).appearance !== "none")
+  .map(e => e.outerHTML.slice(0, 80))"""
 
 
 def _session_cookie(user) -> str:
@@ -94,6 +105,9 @@ def test_axe_finds_no_violation_on_any_page_in_english_and_arabic(live_server, t
                         violations = _violations(page)
                         counts.setdefault(name, {})[language] = len(violations)
                         found += [f"{language} {name}: {v['id']} ({v['impact']}) {v['nodes']}" for v in violations]
+                        if not name.startswith("admin"):  # the design system's controls, not the browser's
+                            default = page.evaluate(DEFAULT_CONTROLS)
+                            found += [f"{language} {name}: browser-default control {c}" for c in default]
                         if not name.startswith("admin"):  # on a phone the page is no wider than the screen
                             page.set_viewport_size({"width": 390, "height": 844})
                             width = page.evaluate("document.documentElement.scrollWidth")
