@@ -9,6 +9,8 @@ class LogisticsConfig(AppConfig):
     def ready(self) -> None:
         from registration.signals import participant_approved
 
-        from . import receivers
+        # forms: the travel and visa steps join the registration form; exports: the travel columns join its lists.
+        from . import exports, forms, receivers
 
         participant_approved.connect(receivers.on_participant_approved, dispatch_uid="logistics_participant_approved")
+        del exports, forms

@@ -8,21 +8,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from conference.selectors import current_conference
-from registration.models import Participant
-from registration.permissions import get_own_participant, may_see_passport_data
+from registration.permissions import get_own_participant
 from registration.selectors import get_staff_participant
 from registration.views.files import private_file_response
 from registration.views.staff import staff_required
 
+from .models import VisaLetter
+from .permissions import may_see_passport_data
 from .services import visa_letter_download_record
 
 
-def _letter_response(request: HttpRequest, participant: Participant) -> FileResponse:
-    """The letter as a download, written to the audit log (who read whose passport data, and when)."""
+def _letter_response(request: HttpRequest, participant) -> FileResponse:
+    """The letter as a download, written to the audit log (who read whose passport data, and when); 404 when the
+    participant has no letter."""
+    letter = VisaLetter.objects.filter(participant=participant).exclude(file="").first()
+    if letter is None:
+        raise Http404("No visa letter.")
+    letter.participant = participant
     response = private_file_response(
-        participant.visa_letter, content_type="application/pdf", filename=f"visa-letter-{participant.public_id}.pdf"
+        letter.file, content_type="application/pdf", filename=f"visa-letter-{participant.public_id}.pdf"
     )
-    visa_letter_download_record(participant, actor=request.user)
+    visa_letter_download_record(letter, actor=request.user)
     return response
 
 

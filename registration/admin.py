@@ -1,9 +1,9 @@
-"""The organizers' admin for registration: participants (decisions, audit trail, passport data) and invitations.
+"""The organizers' admin for registration: participants (decisions, audit trail) and invitations.
 
 Writes go through the services: admin actions and forms call ``participant_*`` / ``invitation_*``.
-Only staff reach the admin (focal points without ``is_staff`` use their portal). Passport data is an
-inline shown only to users with ``registration.view_traveldocument``, and each time it is shown the read
-is recorded in the audit log.
+Only staff reach the admin (focal points without ``is_staff`` use their portal). Other apps add their own
+inlines and actions to the participant's pages through ``add_participant_inline`` and ``add_participant_action``
+(logistics: travel, visa letter and the restricted passport data).
 """
 
 from __future__ import annotations
@@ -41,9 +41,7 @@ from .models import (
     InvitationSendAttempt,
     Participant,
     ParticipantNotice,
-    TravelDocument,
 )
-from .permissions import may_see_passport_data
 from .services.invitations import (
     invitation_check_available,
     invitation_create,
@@ -60,31 +58,7 @@ from .services.participants import (
     participants_reject,
 )
 
-
-def may_see_travel_documents(user) -> bool:
-    return may_see_passport_data(user)
-
-
 # Participants -------------------------------------------------------------------------------------
-
-
-class TravelDocumentInline(admin.StackedInline):
-    model = TravelDocument
-    extra = 0
-    max_num = 1
-    can_delete = False
-    fields = ["passport_number", "passport_expiry", "issuing_country", "purged_at", "updated_at"]
-    readonly_fields = ["purged_at", "updated_at"]
-    verbose_name_plural = _("travel document (restricted)")
-
-    def has_view_permission(self, request, obj=None):
-        return may_see_travel_documents(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return may_see_travel_documents(request.user) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return may_see_travel_documents(request.user) and super().has_change_permission(request, obj)
 
 
 class DecisionForm(forms.Form):
@@ -101,7 +75,6 @@ class DecisionForm(forms.Form):
 PARTICIPANT_READONLY = [
     "public_id", "status", "status_reason", "source", "photo", "submitted_at", "decided_at", "decided_by",
     "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
-    "visa_letter_sent_at", "visa_letter_failed_at", "visa_letter_last_error",
 ]
 
 
@@ -135,13 +108,6 @@ class ParticipantAdmin(admin.ModelAdmin):
         ]}),
         (_("Needs and consents"), {"fields": [
             "dietary_needs", "accessibility_needs", "consent_privacy_at", "consent_directory", "consent_photos",
-        ]}),
-        (_("Travel and accommodation"), {"fields": [
-            ("arrival_date", "arrival_time", "arrival_flight", "arrival_airport"),
-            ("departure_date", "departure_time", "departure_flight", "departure_airport"),
-            "transfer_needed", "hotel_needed", "room_sharing", "hotel_name",
-            "needs_visa_letter", "visa_letter_issued_at", "visa_letter_reference",
-            ("visa_letter_sent_at", "visa_letter_failed_at"), "visa_letter_last_error",
         ]}),
         (_("Check-in"), {"fields": ["checked_in_at", "checked_in_by"]}),
         (_("History"), {"fields": ["notices_sent", "audit_history", "created_at", "updated_at"]}),
@@ -218,36 +184,11 @@ class ParticipantAdmin(admin.ModelAdmin):
         )
         return format_html("<ul>{}</ul>", rows) if rows else "—"
 
+    inlines_added: list = []  # filled by add_participant_inline
+
     def get_inlines(self, request, obj):
-        if obj is not None and may_see_travel_documents(request.user):
-            return [TravelDocumentInline]
-        return []
-
-    def get_formsets_with_inlines(self, request, obj=None):
-        for formset, inline in super().get_formsets_with_inlines(request, obj):
-            if isinstance(inline, TravelDocumentInline) and obj is not None and request.method == "GET":
-                document = TravelDocument.objects.filter(participant=obj).only("pk").first()
-                if document is not None:
-                    audit_record(
-                        actor=request.user, action="traveldocument.view", target=obj, conference=obj.conference,
-                        changes={"via": "admin"},
-                    )
-            yield formset, inline
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is TravelDocument:
-            if not may_see_travel_documents(request.user):
-                raise PermissionDenied
-            changed = sorted({name for f in formset.forms if f.has_changed() for name in f.changed_data})
-            formset.save()
-            if changed:
-                participant = form.instance
-                audit_record(
-                    actor=request.user, action="traveldocument.update", target=participant,
-                    conference=participant.conference, changes={"fields": changed},  # names only, never values
-                )
-            return
-        super().save_formset(request, form, formset, change)
+        # Each added inline says itself who may see it (has_view_permission); the new-participant page has none.
+        return list(self.inlines_added) if obj is not None else []
 
     def save_model(self, request, obj: Participant, form, change):
         model_fields = {f.name for f in Participant._meta.concrete_fields}
@@ -761,6 +702,15 @@ class InvitationAdmin(admin.ModelAdmin):
 
 def _import_cache_key(request: HttpRequest, key: str) -> str:
     return f"invitation-import:{request.user.pk}:{key}"
+
+
+def add_participant_inline(inline):
+    """The extension point of the participant's change page: another app adds an inline (logistics: travel and
+    hotel, visa letter, passport data) from its own admin.py. The inline checks its own permissions and writes
+    through its app's services (its formset's ``save``)."""
+    if inline not in ParticipantAdmin.inlines_added:
+        ParticipantAdmin.inlines_added = [*ParticipantAdmin.inlines_added, inline]
+    return inline
 
 
 def add_participant_action(action):

@@ -31,7 +31,7 @@ def invitation_link(token: str) -> str:
     return site_url(reverse("registration:invitation", kwargs={"token": token}))
 
 
-def _registration_link() -> str:
+def registration_link() -> str:
     for name in ("registration:register", "home"):
         try:
             return site_url(reverse(name))
@@ -120,32 +120,9 @@ def decision_email(notice: ParticipantNotice) -> EmailMultiAlternatives:
         "conference_city": localized(conference, "city", language),
         "delegation_name": delegation_name,
         "reason": notice.reason,
-        "link": _registration_link(),
+        "link": registration_link(),
     }
     return build_email(
         f"decision_{notice.kind}", context, subject=subject, to=participant.email, language=language,
         reply_to=conference.contact_email or None, kind=f"decision_{notice.kind}",
     )
-
-
-def visa_letter_email(participant, pdf: bytes) -> EmailMultiAlternatives:
-    """The visa support letter, attached as a PDF, in the participant's preferred language."""
-    conference = participant.conference
-    language = participant.preferred_language
-    with translation.override(language):
-        conference_name = localized(conference, "name", language)
-        subject = _("Your visa support letter: %(conference)s") % {"conference": conference_name}
-    context = {
-        "participant": participant,
-        "name": participant.printed_name,
-        "conference": conference,
-        "conference_name": conference_name,
-        "reference": participant.visa_letter_reference,
-        "link": _registration_link(),
-    }
-    message = build_email(
-        "visa_letter", context, subject=subject, to=participant.email, language=language,
-        reply_to=conference.contact_email or None, kind=EmailKind.VISA_LETTER,
-    )
-    message.attach(f"visa-letter-{participant.public_id}.pdf", pdf, "application/pdf")
-    return message

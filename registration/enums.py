@@ -40,11 +40,6 @@ class Title(models.TextChoices):
     COUNSELLOR = "counsellor", _("Counsellor")
 
 
-class RoomSharing(models.TextChoices):
-    SINGLE = "single", _("Single room")
-    SHARED = "shared", _("Willing to share")
-
-
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -38,6 +41,26 @@ def neutralize(value):
     return text
 
 
+@dataclass(frozen=True)
+class ExportColumns:
+    """Columns another app adds to the participant lists (logistics: arrival, departure, transfer, hotel, visa
+    letter): ``related`` are the one-to-one relations to select with each participant (no query per row), and
+    ``columns()`` gives (title, getter) pairs, read in the exporting user's language."""
+
+    related: tuple[str, ...]
+    columns: Callable[[], list[tuple[Any, Callable]]]
+
+
+_ADDED: list[ExportColumns] = []
+
+
+def add_export_columns(added: ExportColumns) -> ExportColumns:
+    """The extension point of the participant exports (CSV and XLSX): columns before "Checked in"."""
+    if added not in _ADDED:
+        _ADDED.append(added)
+    return added
+
+
 def _columns():
     return [
         (_("ID"), lambda p: p.public_id),
@@ -59,22 +82,15 @@ def _columns():
         (_("Preferred language"), lambda p: p.preferred_language),
         (_("Dietary needs"), lambda p: p.dietary_needs),
         (_("Accessibility needs"), lambda p: p.accessibility_needs),
-        (_("Arrival"), lambda p: " ".join(filter(None, [
-            p.arrival_date.isoformat() if p.arrival_date else "", p.arrival_time.strftime("%H:%M") if p.arrival_time
-            else "", p.arrival_flight, p.arrival_airport]))),
-        (_("Departure"), lambda p: " ".join(filter(None, [
-            p.departure_date.isoformat() if p.departure_date else "",
-            p.departure_time.strftime("%H:%M") if p.departure_time else "", p.departure_flight,
-            p.departure_airport]))),
-        (_("Transfer needed"), lambda p: p.transfer_needed),
-        (_("Hotel needed"), lambda p: p.hotel_needed),
-        (_("Visa letter needed"), lambda p: p.needs_visa_letter),
+        *[column for added in _ADDED for column in added.columns()],
         (_("Checked in"), lambda p: p.checked_in_at),
     ]
 
 
 def export_queryset(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
-    return queryset.select_related("delegation", "conference").order_by("delegation__code", "last_name", "id")
+    related = [name for added in _ADDED for name in added.related]
+    return queryset.select_related("delegation", "conference", *related).order_by(
+        "delegation__code", "last_name", "id")
 
 
 def participant_rows(queryset: QuerySet[Participant]):

@@ -5,20 +5,27 @@ Forms validate input; the services in ``registration/services/`` do the writes.
 
 from __future__ import annotations
 
-import datetime
+import copy
 import re
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from conference.enums import LanguageCode
 from conference.validators import validate_single_line
 
 from .enums import ParticipantCategory
+from .form_steps import FormStep, add_form_step
 from .models import Participant
 from .services.nominations import REQUESTABLE_CATEGORIES, nominable_categories
+from .services.steps import (
+    consents_save,
+    participant_photo_save,
+    privacy_notice_pending,
+    registration_step_save,
+)
 
 # The six UN languages: what participants may say they speak.
 SPOKEN_LANGUAGES = [
@@ -35,9 +42,6 @@ SPOKEN_LANGUAGES = [
 _ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 ARABIC_NAME = re.compile(rf"^[{_ARABIC_LETTER}\s.\-'\u200c\u200d]+$")
 ARABIC_LETTER = re.compile(rf"[{_ARABIC_LETTER}]")
-# Latin-script names: letters (any script except control characters), spaces and the usual punctuation.
-FLIGHT = re.compile(r"^[A-Za-z0-9]{2}\s?\d{1,4}[A-Za-z]?$")
-AIRPORT = re.compile(r"^[A-Za-z]{3}$")
 
 
 def validate_arabic_name(value: str) -> None:
@@ -166,107 +170,6 @@ class NeedsForm(forms.ModelForm):
         fields = ["dietary_needs", "accessibility_needs"]
 
 
-class TravelForm(forms.ModelForm):
-    class Meta:
-        model = Participant
-        fields = [
-            "arrival_date", "arrival_time", "arrival_flight", "arrival_airport",
-            "departure_date", "departure_time", "departure_flight", "departure_airport",
-            "transfer_needed", "hotel_needed", "room_sharing",
-        ]
-        widgets = {
-            "arrival_date": DateInput(),
-            "departure_date": DateInput(),
-            "arrival_time": TimeInput(),
-            "departure_time": TimeInput(),
-        }
-        help_texts = {
-            "arrival_airport": _("Three-letter code, for example SSH for Sharm El Sheikh."),
-            "departure_airport": _("Three-letter code, for example SSH for Sharm El Sheikh."),
-        }
-
-    # How far around the conference dates travel may reasonably be.
-    MARGIN = datetime.timedelta(days=30)
-
-    def __init__(self, *args, conference, **kwargs):
-        self.conference = conference
-        super().__init__(*args, **kwargs)
-
-    def _clean_code(self, name: str, pattern: re.Pattern, message) -> str:
-        value = (self.cleaned_data.get(name) or "").strip().upper().replace(" ", "")
-        if value and not pattern.match(value):
-            raise forms.ValidationError(message)
-        return value
-
-    def clean_arrival_flight(self):
-        return self._clean_code("arrival_flight", FLIGHT, _("Enter a flight number such as MS 123."))
-
-    def clean_departure_flight(self):
-        return self._clean_code("departure_flight", FLIGHT, _("Enter a flight number such as MS 123."))
-
-    def clean_arrival_airport(self):
-        return self._clean_code("arrival_airport", AIRPORT, _("Enter a three-letter airport code."))
-
-    def clean_departure_airport(self):
-        return self._clean_code("departure_airport", AIRPORT, _("Enter a three-letter airport code."))
-
-    def clean(self):
-        data = super().clean()
-        start, end = self.conference.start_date, self.conference.end_date
-        arrival, departure = data.get("arrival_date"), data.get("departure_date")
-        if arrival and not (start - self.MARGIN <= arrival <= end):
-            self.add_error("arrival_date", _("Arrival must be before the end of the conference and at most 30 days before it starts."))
-        if departure and not (start <= departure <= end + self.MARGIN):
-            self.add_error("departure_date", _("Departure must be after the conference starts and at most 30 days after it ends."))
-        if arrival and departure:
-            arrival_at = datetime.datetime.combine(arrival, data.get("arrival_time") or datetime.time.min)
-            departure_at = datetime.datetime.combine(departure, data.get("departure_time") or datetime.time.max)
-            if departure_at <= arrival_at:
-                self.add_error("departure_date", _("Departure must be after arrival."))
-        if data.get("hotel_needed") and not data.get("room_sharing"):
-            self.add_error("room_sharing", _("Say whether you want a single room or are willing to share."))
-        if not data.get("hotel_needed"):
-            data["room_sharing"] = ""
-        return data
-
-
-class VisaForm(forms.Form):
-    """Step 5. The passport fields are never filled in from the database: what is on file is not shown."""
-
-    needs_visa_letter = forms.BooleanField(label=_("I need a visa support letter"), required=False)
-    passport_number = forms.CharField(
-        label=_("Passport number"), max_length=40, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    passport_expiry = forms.DateField(label=_("Passport expiry date"), required=False, widget=DateInput())
-    issuing_country = CountryField(blank=True).formfield(label=_("Issuing country"), required=False)
-
-    def __init__(self, *args, conference, document_on_file: bool, **kwargs):
-        self.conference = conference
-        self.document_on_file = document_on_file
-        super().__init__(*args, **kwargs)
-
-    def clean_passport_number(self):
-        value = (self.cleaned_data.get("passport_number") or "").strip().upper()
-        if value and not re.fullmatch(r"[A-Z0-9<\- ]{5,40}", value):
-            raise forms.ValidationError(_("Enter the passport number as printed (letters and digits)."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        number, expiry, country = data.get("passport_number"), data.get("passport_expiry"), data.get("issuing_country")
-        given = any([number, expiry, country])
-        if data.get("needs_visa_letter") and not given and not self.document_on_file:
-            self.add_error("passport_number", _("Give your passport details for the visa support letter."))
-        if given:
-            for name, value in (("passport_number", number), ("passport_expiry", expiry), ("issuing_country", country)):
-                if not value and name not in self.errors:
-                    self.add_error(name, _("This field is required."))
-        if expiry and expiry <= self.conference.end_date:
-            self.add_error("passport_expiry", _("The passport must be valid after the end of the conference."))
-        return data
-
-
 class ConsentForm(forms.Form):
     privacy = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my data is processed to organize the conference."),
@@ -276,6 +179,69 @@ class ConsentForm(forms.Form):
         label=_("List me in the participants' directory shared with other participants."), required=False
     )
     photos = forms.BooleanField(label=_("I agree to be photographed and filmed during the conference."), required=False)
+
+
+# The form's own steps (logistics adds travel and visa support: ``registration/form_steps.py``) ------
+
+
+def _copy(participant: Participant) -> Participant:
+    """Model forms get a copy of the participant: validating a model form writes the cleaned values into its
+    instance, and the service must see the old values to record what changed."""
+    return copy.copy(participant)
+
+
+def _save_fields(participant, actor, form, number):
+    registration_step_save(participant, actor=actor, step=number, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+
+
+def _save_photo(participant, actor, form, number):
+    if form.cleaned_data["photo"]:
+        participant_photo_save(participant, actor=actor, upload=form.cleaned_data["photo"], step=number)
+    else:
+        registration_step_save(participant, actor=actor, step=number)
+
+
+def _consent_form(participant, data, files):
+    initial = {
+        # Unticked again when a newer version of the privacy notice is published: it must be accepted anew.
+        "privacy": not privacy_notice_pending(participant),
+        "directory": participant.consent_directory,
+        "photos": participant.consent_photos,
+    }
+    return ConsentForm(data, initial=initial)
+
+
+def _save_consents(participant, actor, form, number):
+    consents_save(participant, actor=actor, directory=form.cleaned_data["directory"],
+                  photos=form.cleaned_data["photos"])
+
+
+add_form_step(FormStep(
+    key="personal", order=10, label=_("Personal details"), identity=True,
+    build_form=lambda participant, data, files: PersonalDetailsForm(data, instance=_copy(participant)),
+    save=_save_fields,
+    missing=lambda p: [] if p.first_name and p.last_name else [gettext("Give your names as in your passport.")],
+))
+add_form_step(FormStep(
+    key="photo", order=20, label=_("Photo"), identity=True,
+    build_form=lambda participant, data, files: PhotoForm(data, files, has_photo=bool(participant.photo)),
+    save=_save_photo,
+    missing=lambda p: [] if p.photo else [gettext("Upload a photo.")],
+    done=lambda p: bool(p.photo),
+    intro_template="registration/steps/photo_intro.html",
+))
+add_form_step(FormStep(
+    key="needs", order=30, label=_("Dietary and accessibility needs"),
+    build_form=lambda participant, data, files: NeedsForm(data, instance=_copy(participant)),
+    save=_save_fields,
+))
+add_form_step(FormStep(
+    key="consents", order=90, label=_("Consents"),
+    build_form=_consent_form,
+    save=_save_consents,
+    missing=lambda p: [gettext("Accept the privacy notice.")] if privacy_notice_pending(p) else [],
+    intro_template="registration/steps/consents_intro.html",
+))
 
 
 # Open requests ------------------------------------------------------------------------------------

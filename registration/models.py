@@ -19,7 +19,6 @@ from .enums import (
     ParticipantCategory,
     ParticipantStatus,
     RequestKind,
-    RoomSharing,
     Title,
 )
 
@@ -28,7 +27,9 @@ def photo_path(instance: Participant, filename: str) -> str:
     return f"photos/{instance.conference_id}/{instance.public_id}.jpg"
 
 
-def visa_letter_path(instance: Participant, filename: str) -> str:
+def visa_letter_path(instance, filename: str) -> str:
+    """Named by registration's first migrations (the letter's file was a participant field until it moved to
+    ``logistics.VisaLetter``); historical migrations import it, nothing else does."""
     return f"visa-letters/{instance.conference_id}/{instance.public_id}.pdf"
 
 
@@ -89,31 +90,6 @@ class Participant(models.Model):
     consent_directory = models.BooleanField(_("listed in the participants' directory"), default=False)
     consent_photos = models.BooleanField(_("agrees to be photographed"), default=False)
 
-    # Travel and accommodation
-    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
-    arrival_time = models.TimeField(_("arrival time"), null=True, blank=True)
-    arrival_flight = models.CharField(_("arrival flight"), max_length=20, blank=True)
-    arrival_airport = models.CharField(_("arrival airport"), max_length=10, blank=True)
-    departure_date = models.DateField(_("departure date"), null=True, blank=True)
-    departure_time = models.TimeField(_("departure time"), null=True, blank=True)
-    departure_flight = models.CharField(_("departure flight"), max_length=20, blank=True)
-    departure_airport = models.CharField(_("departure airport"), max_length=10, blank=True)
-    transfer_needed = models.BooleanField(_("airport transfer needed"), default=False)
-    hotel_needed = models.BooleanField(_("hotel room needed"), default=False)
-    room_sharing = models.CharField(_("room"), max_length=20, choices=RoomSharing.choices, blank=True)
-    hotel_name = models.CharField(_("hotel"), max_length=200, blank=True)
-
-    # Visa support
-    needs_visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
-    visa_letter = models.FileField(_("visa letter"), upload_to=visa_letter_path, blank=True)
-    visa_letter_issued_at = models.DateTimeField(_("visa letter issued"), null=True, blank=True)
-    visa_letter_reference = models.CharField(_("visa letter reference"), max_length=60, blank=True)
-    # The e-mail of the issued letter (passport data inside) is sent at most once per issue: the sending task
-    # claims it by writing visa_letter_sent_at in the transaction that sends; an issue empties it again.
-    visa_letter_sent_at = models.DateTimeField(_("visa letter sent"), null=True, blank=True)
-    visa_letter_failed_at = models.DateTimeField(_("visa letter sending failed"), null=True, blank=True)
-    visa_letter_last_error = models.TextField(_("last visa letter sending error"), blank=True)
-
     # Workflow
     form_step = models.PositiveSmallIntegerField(_("registration step reached"), default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -161,24 +137,6 @@ class Participant(models.Model):
             return str(ParticipantCategory(self.category).label)
         except ValueError:
             return str(self.category)
-
-
-class TravelDocument(models.Model):
-    """Passport data for visa letters: organizers only, every read logged, purged after the event."""
-
-    participant = models.OneToOneField(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="travel_document")
-    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
-    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
-    issuing_country = CountryField(_("issuing country"), blank=True)
-    purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("travel document")
-        verbose_name_plural = _("travel documents")
-
-    def __str__(self) -> str:
-        return f"{self.participant} — {self.issuing_country}"
 
 
 class Invitation(models.Model):

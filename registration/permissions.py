@@ -13,12 +13,9 @@ from django.utils import timezone
 from conference.models import Conference, Delegation
 
 from .enums import ParticipantStatus
+from .form_steps import step_at
 from .models import Participant
 from .selectors import own_participant
-
-#: The one permission for passport data (the travel document, and the visa letter that prints its number):
-#: checked where that data is fetched — the admin inline, the desk's visa-letter download, the admin actions.
-PASSPORT_PERMISSION = "registration.view_traveldocument"
 
 
 def focal_delegations(user) -> QuerySet[Delegation]:
@@ -85,8 +82,7 @@ get_own_participant = own_participant
 
 # What a participant may still change -------------------------------------------------------------
 
-# Form steps: 1 personal details, 2 photo, 3 needs, 4 travel and hotel, 5 visa, 6 consents.
-IDENTITY_STEPS = frozenset({1, 2, 5})
+# The form's steps are those of form_steps.py; a step marked ``identity`` is frozen once approved.
 EDITABLE_STATUSES = {ParticipantStatus.INVITED, ParticipantStatus.SUBMITTED, ParticipantStatus.APPROVED}
 
 
@@ -110,11 +106,8 @@ def may_edit_step(participant: Participant, step: int) -> bool:
         return False
     if participant.status not in EDITABLE_STATUSES:
         return False
-    if participant.status == ParticipantStatus.APPROVED and step in IDENTITY_STEPS:
-        return False
+    if participant.status == ParticipantStatus.APPROVED:
+        form_step = step_at(step)
+        if form_step is None or form_step.identity:
+            return False
     return True
-
-
-def may_see_passport_data(user) -> bool:
-    """Whether ``user`` (active staff) may read passport data: the travel document and the visa letter."""
-    return bool(user.is_active and user.is_staff and user.has_perm(PASSPORT_PERMISSION))

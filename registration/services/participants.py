@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 # Fields whose values never go into the audit log (only the fact that they changed).
 SENSITIVE_FIELDS = frozenset(
-    {"passport_number", "passport_expiry", "issuing_country", "photo", "phone", "visa_letter"}
+    {"photo", "phone"}
 )
 # Fields participant_update refuses: identifiers and workflow fields have their own services.
 PROTECTED_FIELDS = frozenset(

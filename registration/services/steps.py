@@ -1,7 +1,8 @@
-"""Writes of the self-registration form: saving each step, the photo, the travel document, submitting.
+"""Writes of the self-registration form: saving each step, the photo, submitting.
 
-Steps: 1 personal details, 2 photo, 3 dietary and accessibility needs, 4 travel and hotel, 5 visa support,
-6 consents. Progress (``form_step``) is saved after each step, so the participant can leave and come back.
+The steps are those of ``registration/form_steps.py`` (registration's own: personal details, photo, needs,
+consents; logistics adds travel and hotel, and visa support). Progress (``form_step``, the number of the
+last step saved) is kept after each step, so the participant can leave and come back.
 """
 
 from __future__ import annotations
@@ -24,14 +25,13 @@ from privacy.selectors import current_notice, notice_needs_acceptance
 from privacy.services.notices import notice_accept
 
 from ..enums import ParticipantStatus
-from ..models import Participant, TravelDocument
+from ..form_steps import form_steps, step_count, step_number
+from ..models import Participant
 from ..permissions import may_edit_step
 from .participants import participant_update
 
 logger = logging.getLogger(__name__)
 
-STEP_COUNT = 6
-PHOTO_STEP = 2
 PHOTO_MAX_SIDE = 1200
 PHOTO_FORMATS = ("JPEG", "PNG")
 
@@ -47,7 +47,7 @@ def registration_step_save(participant: Participant, *, actor, step: int, **fiel
     Raises AccordError when the participant may not change this step any more (registration locked or
     closed, status, identity of an approved participant).
     """
-    if not 1 <= step <= STEP_COUNT:
+    if not 1 <= step <= step_count():
         raise AccordError(_("Unknown step."))
     _check_editable(participant, step)
     fields["form_step"] = max(participant.form_step, step)
@@ -63,7 +63,7 @@ def consents_save(participant: Participant, *, actor, directory: bool, photos: b
         fields: dict[str, Any] = {"consent_directory": directory, "consent_photos": photos}
         if participant.consent_privacy_at is None or (notice is not None and notice_needs_acceptance(participant)):
             fields["consent_privacy_at"] = timezone.now()
-        participant = registration_step_save(participant, actor=actor, step=STEP_COUNT, **fields)
+        participant = registration_step_save(participant, actor=actor, step=step_number("consents"), **fields)
         if notice is not None:
             notice_accept(participant, notice, actor=actor)
     return participant
@@ -133,19 +133,20 @@ def photo_process(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def participant_photo_save(participant: Participant, *, actor, upload) -> Participant:
-    """Check and re-encode an uploaded photo, store it as the participant's photo, record step 2.
+def participant_photo_save(participant: Participant, *, actor, upload, step: int | None = None) -> Participant:
+    """Check and re-encode an uploaded photo, store it as the participant's photo, record the photo step.
 
     Nothing is stored if the photo is refused. The previous photo file is deleted after commit.
     """
-    _check_editable(participant, PHOTO_STEP)
+    step = step or step_number("photo")
+    _check_editable(participant, step)
     jpeg = photo_process(upload.read(settings.ACCORD_PHOTO_MAX_BYTES + 1))
     old_name = participant.photo.name if participant.photo else ""
     storage = participant.photo.storage
     with transaction.atomic():
         # A fresh name each time (the upload_to path plus a suffix) so a cached old photo is never served.
         participant.photo.save(f"{secrets.token_hex(4)}.jpg", ContentFile(jpeg), save=False)
-        participant.form_step = max(participant.form_step, PHOTO_STEP)
+        participant.form_step = max(participant.form_step, step)
         participant.save(update_fields=["photo", "form_step", "updated_at"])
         audit_record(
             actor=actor,
@@ -159,68 +160,18 @@ def participant_photo_save(participant: Participant, *, actor, upload) -> Partic
     return participant
 
 
-# Travel document -----------------------------------------------------------------------------------
-
-
-def travel_document_save(
-    participant: Participant,
-    *,
-    actor,
-    needs_visa_letter: bool,
-    passport_number: str = "",
-    passport_expiry=None,
-    issuing_country: str = "",
-) -> Participant:
-    """Save step 5: whether a visa letter is needed and, when given, the passport data (replacing any).
-
-    The passport data goes to ``TravelDocument`` only; the audit entry records that it was replaced, never
-    the values. Empty passport fields keep the document on file.
-    """
-    _check_editable(participant, 5)
-    with transaction.atomic():
-        registration_step_save(participant, actor=actor, step=5, needs_visa_letter=needs_visa_letter)
-        if passport_number:
-            TravelDocument.objects.update_or_create(
-                participant=participant,
-                defaults={
-                    "passport_number": passport_number.strip().upper(),
-                    "passport_expiry": passport_expiry,
-                    "issuing_country": issuing_country,
-                    "purged_at": None,
-                },
-            )
-            audit_record(
-                actor=actor,
-                action="travel_document.replace",
-                target=participant,
-                conference=participant.conference,
-                changes={"passport": "(replaced)"},
-            )
-    return participant
-
-
-def has_travel_document(participant: Participant) -> bool:
-    return TravelDocument.objects.filter(participant=participant, purged_at__isnull=True).exclude(
-        passport_number=""
-    ).exists()
-
-
 # Submitting ---------------------------------------------------------------------------------------
 
 
 def missing_for_submission(participant: Participant) -> list[str]:
-    """What is still missing before the form can be submitted (human-readable, translated)."""
+    """What is still missing before the form can be submitted (human-readable, translated): every step
+    reached, then what each step says it still lacks (names, photo, passport details, privacy notice)."""
     missing = []
-    if participant.form_step < STEP_COUNT:
+    if participant.form_step < step_count():
         missing.append(_("Complete every step of the form."))
-    if not (participant.first_name and participant.last_name):
-        missing.append(_("Give your names as in your passport."))
-    if not participant.photo:
-        missing.append(_("Upload a photo."))
-    if privacy_notice_pending(participant):
-        missing.append(_("Accept the privacy notice."))
-    if participant.needs_visa_letter and not has_travel_document(participant):
-        missing.append(_("Give your passport details for the visa support letter."))
+    for step in form_steps():
+        if step.missing is not None:
+            missing.extend(step.missing(participant))
     return missing
 
 
@@ -238,7 +189,7 @@ def registration_submit(participant: Participant, *, actor) -> Participant:
             if locked.status in (ParticipantStatus.SUBMITTED, ParticipantStatus.APPROVED):
                 return locked
             raise AccordError(_("This registration can no longer be submitted."))
-        _check_editable(locked, STEP_COUNT)
+        _check_editable(locked, step_count())
         missing = missing_for_submission(locked)
         if missing:
             raise AccordError(" ".join(missing))

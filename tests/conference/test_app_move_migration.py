@@ -16,6 +16,13 @@ BEFORE_THE_MOVE = [
     ("sessions_app", "0006_signup_promotion_failures"),
     ("onsite", None),
     ("cooperation", None),
+    ("logistics", None),
+]
+
+# Before travel, hotel and visa data moved into logistics (TravelDocument, TravelPlan, VisaLetter).
+BEFORE_THE_LOGISTICS_MOVE = [
+    ("registration", "0013_participant_visa_letter_sent_marker"),
+    ("logistics", None),
 ]
 
 pytestmark = [
@@ -86,8 +93,8 @@ def test_rows_survive_the_move_to_onsite_and_cooperation():
 
     from cooperation.models import BilateralMeeting
     from onsite.models import Attendance, Badge, BadgeBatch, BadgePrint, CheckIn, RevokedBadgeToken
+    from logistics.models import TravelDocument
     from registration.models import Participant as NewParticipant
-    from registration.models import TravelDocument
 
     moved = NewParticipant.objects.get(public_id="p-moved")
     assert moved.travel_document.passport_number == "X1234567Q"
@@ -103,3 +110,60 @@ def test_rows_survive_the_move_to_onsite_and_cooperation():
                  .values_list("app_label", "model"))
     assert labels == {("onsite", "badge"), ("onsite", "checkin"), ("onsite", "attendance"),
                       ("cooperation", "bilateralmeeting")}
+
+
+def test_travel_hotel_visa_and_passport_rows_survive_the_move_to_logistics():
+    from django.contrib.auth.models import Group, Permission
+
+    try:
+        old = migrate(BEFORE_THE_LOGISTICS_MOVE)
+        ContentType.objects.clear_cache()
+        OldContentType = old.get_model("contenttypes", "ContentType")
+        OldPermission = old.get_model("auth", "Permission")
+        OldGroup = old.get_model("auth", "Group")
+        content_type, _ = OldContentType.objects.get_or_create(app_label="registration", model="traveldocument")
+        permission, _ = OldPermission.objects.get_or_create(
+            content_type=content_type, codename="view_traveldocument", defaults={"name": "Can view travel document"})
+        OldGroup.objects.create(name="Visa officers").permissions.add(permission)
+        Conference = old.get_model("conference", "Conference")
+        Participant = old.get_model("registration", "Participant")
+        conference = Conference.objects.create(
+            slug="travel", name="Travel", short_name="TR", start_date=datetime.date(2023, 7, 10),
+            end_date=datetime.date(2023, 7, 13), time_zone="Africa/Cairo", venue="Centre", city="Sharm",
+            country="EG",
+        )
+        issued = timezone.now()
+        traveller = Participant.objects.create(
+            conference=conference, public_id="p-travel", email="travel@example.org", status="approved",
+            arrival_date=datetime.date(2023, 7, 9), arrival_time=datetime.time(14, 30), arrival_flight="MS123",
+            arrival_airport="SSH", departure_date=datetime.date(2023, 7, 14), departure_flight="MS124",
+            transfer_needed=True, hotel_needed=True, room_sharing="shared", hotel_name="Maritim",
+            needs_visa_letter=True, visa_letter="visa-letters/1/p-travel.pdf", visa_letter_issued_at=issued,
+            visa_letter_reference="TRAVEL/VISA/0001", visa_letter_sent_at=issued, visa_letter_last_error="",
+        )
+        Participant.objects.create(conference=conference, public_id="p-home", email="home@example.org")
+        old.get_model("registration", "TravelDocument").objects.create(
+            participant=traveller, passport_number="Y7654321", issuing_country="TN")
+    finally:
+        migrate(latest_targets())
+        ContentType.objects.clear_cache()
+
+    from logistics.models import TravelDocument, TravelPlan, VisaLetter
+    from registration.models import Participant as NewParticipant
+
+    moved = NewParticipant.objects.get(public_id="p-travel")
+    plan = moved.travel_plan
+    assert (plan.arrival_date, plan.arrival_time, plan.arrival_flight, plan.arrival_airport) == (
+        datetime.date(2023, 7, 9), datetime.time(14, 30), "MS123", "SSH")
+    assert (plan.departure_date, plan.departure_flight, plan.transfer_needed, plan.hotel_needed,
+            plan.room_sharing, plan.hotel_name) == (datetime.date(2023, 7, 14), "MS124", True, True, "shared",
+                                                    "Maritim")
+    letter = moved.visa_letter
+    assert (letter.requested, letter.file.name, letter.reference, letter.issued_at, letter.sent_at) == (
+        True, "visa-letters/1/p-travel.pdf", "TRAVEL/VISA/0001", issued, issued)
+    assert moved.travel_document.passport_number == "Y7654321"
+    # Who gave nothing has no rows; the passport permission kept its holders under its new label.
+    assert TravelPlan.objects.count() == VisaLetter.objects.count() == TravelDocument.objects.count() == 1
+    assert not ContentType.objects.filter(app_label="registration", model="traveldocument").exists()
+    holders = Permission.objects.get(content_type__app_label="logistics", codename="view_traveldocument")
+    assert list(Group.objects.filter(permissions=holders).values_list("name", flat=True)) == ["Visa officers"]

@@ -21,7 +21,7 @@ from django.urls import reverse
 from onsite.models import CheckIn
 from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
-from registration.models import TravelDocument
+from logistics.models import TravelDocument
 from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from conference.models import AuditLog
 from onsite.models import Badge
 from registration.enums import InvitationStatus, ParticipantStatus
-from registration.models import Invitation, Participant, TravelDocument
+from logistics.models import TravelDocument, TravelPlan
+from registration.models import Invitation, Participant
 from registration.services.participants import new_public_id
 from tests.factories import (
     ConferenceFactory,
@@ -167,17 +168,29 @@ def test_participant_admin_hides_passport_from_staff_without_permission(client):
     assert not AuditLog.objects.filter(action="traveldocument.view").exists()
 
 
+def _change_page_data(response) -> dict:
+    """What the change page's form posts back unchanged: the participant's fields and every inline's forms."""
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (None, False)}
+    data["languages_spoken"] = "[]"
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, field in formset.management_form.fields.items():
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for inline_form in formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value not in (None, False, ""):
+                    data[inline_form.add_prefix(name)] = value
+    return data
+
+
 def test_participant_admin_edit_goes_through_service_with_audit(admin_client):
     participant = ParticipantFactory(first_name="Old", phone="+216 1")
     response = admin_client.get(f"{CHANGELIST}{participant.pk}/change/")
-    form = response.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update({"first_name": "Nouveau", "phone": "+216 2", "languages_spoken": "[]", "travel_document-TOTAL_FORMS": "0",
-                 "travel_document-INITIAL_FORMS": "0"})
-    for boolean in ("consent_directory", "consent_photos", "transfer_needed", "hotel_needed", "needs_visa_letter"):
-        if not form[boolean].value():
-            data.pop(boolean, None)
-    data = {k: v for k, v in data.items() if v is not None}
+    data = _change_page_data(response)
+    data.update({"first_name": "Nouveau", "phone": "+216 2"})
     response = admin_client.post(f"{CHANGELIST}{participant.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     participant.refresh_from_db()
@@ -185,6 +198,27 @@ def test_participant_admin_edit_goes_through_service_with_audit(admin_client):
     entry = AuditLog.objects.get(action="participant.update")
     assert entry.changes["first_name"] == {"old": "Old", "new": "Nouveau"}
     assert entry.changes["phone"] == {"old": "(changed)", "new": "(changed)"}
+    assert not TravelPlan.objects.exists() and not TravelDocument.objects.exists()  # empty inlines add nothing
+
+
+def test_participant_admin_travel_and_passport_inlines_write_through_services(admin_client):
+    participant = ParticipantFactory()
+    TravelPlan.objects.create(participant=participant, arrival_flight="MS123")
+    response = admin_client.get(f"{CHANGELIST}{participant.pk}/change/")
+    data = _change_page_data(response)
+    data.update({"travel_plan-0-arrival_flight": "MS777", "travel_plan-0-hotel_needed": "on",
+                 "travel_document-TOTAL_FORMS": "1", "travel_document-0-passport_number": "B7654321",
+                 "travel_document-0-issuing_country": "TN", "travel_document-0-participant": participant.pk})
+    response = admin_client.post(f"{CHANGELIST}{participant.pk}/change/", data)
+    assert response.status_code == 302
+    plan = TravelPlan.objects.get(participant=participant)
+    assert (plan.arrival_flight, plan.hotel_needed) == ("MS777", True)
+    travel = AuditLog.objects.get(action="travel_plan.update")
+    assert travel.changes["arrival_flight"] == ["MS123", "MS777"]
+    assert TravelDocument.objects.get(participant=participant).passport_number == "B7654321"
+    passport = AuditLog.objects.get(action="traveldocument.update")
+    assert passport.changes == {"fields": ["issuing_country", "passport_number"]}
+    assert "B7654321" not in str(list(AuditLog.objects.values_list("changes", flat=True)))
 
 
 def test_invitation_admin_add_calls_service_and_sends(admin_client, django_capture_on_commit_callbacks, mailoutbox):

@@ -15,6 +15,7 @@ from demo import demo_data
 from demo.cooperation import seed_cooperation
 from demo.privacy import seed_privacy
 from demo.wording import demo_wording_refresh
+from logistics.models import TravelPlan, VisaLetter
 from onsite.models import Badge
 from registration.models import Participant
 from registration.services.participants import new_public_id
@@ -137,13 +138,6 @@ class Command(BaseCommand):
                     consent_privacy_at=submitted_at,
                     consent_directory=spec.consent_directory,
                     consent_photos=spec.consent_photos,
-                    arrival_date=spec.arrival_date if submitted else None,
-                    arrival_airport="SSH" if submitted and spec.arrival_date else "",
-                    departure_date=spec.departure_date if submitted else None,
-                    departure_airport="SSH" if submitted and spec.departure_date else "",
-                    transfer_needed=spec.transfer_needed and submitted,
-                    hotel_needed=spec.hotel_needed and submitted,
-                    needs_visa_letter=spec.needs_visa_letter and submitted,
                     form_step=5 if submitted else 0,
                     submitted_at=submitted_at,
                     decided_at=submitted_at + datetime.timedelta(days=3) if decided else None,
@@ -155,6 +149,23 @@ class Command(BaseCommand):
             email.lower(): pk
             for email, pk in Participant.objects.filter(conference=conference).values_list("email", "id")
         }
+        # Travel and visa wishes of those who submitted (logistics' rows, one per participant)
+        new_emails = {p.email.lower() for p in participants}
+        submitted_specs = [spec for spec in people if spec.email.lower() in new_emails
+                           and spec.status in {"submitted", "approved", "rejected", "cancelled"}]
+        TravelPlan.objects.bulk_create([
+            TravelPlan(
+                participant_id=participant_ids[spec.email.lower()],
+                arrival_date=spec.arrival_date, arrival_airport="SSH" if spec.arrival_date else "",
+                departure_date=spec.departure_date, departure_airport="SSH" if spec.departure_date else "",
+                transfer_needed=spec.transfer_needed, hotel_needed=spec.hotel_needed,
+            )
+            for spec in submitted_specs
+        ], ignore_conflicts=True)
+        VisaLetter.objects.bulk_create([
+            VisaLetter(participant_id=participant_ids[spec.email.lower()], requested=True)
+            for spec in submitted_specs if spec.needs_visa_letter
+        ], ignore_conflicts=True)
 
         # Heads of delegation, where none is set yet
         heads = {spec.delegation: spec.email.lower() for spec in people if spec.category == "head"}

@@ -1,0 +1,57 @@
+"""The travel columns of the participant lists (registration's ``add_export_columns``): arrival, departure,
+transfer, hotel and whether a visa letter is needed. Passport data is never exported."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+
+from registration.exports import ExportColumns, add_export_columns
+
+
+def _related(participant, name: str):
+    try:
+        return getattr(participant, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _arrival(participant) -> str:
+    plan = _related(participant, "travel_plan")
+    if plan is None:
+        return ""
+    return " ".join(filter(None, [
+        plan.arrival_date.isoformat() if plan.arrival_date else "",
+        plan.arrival_time.strftime("%H:%M") if plan.arrival_time else "", plan.arrival_flight, plan.arrival_airport,
+    ]))
+
+
+def _departure(participant) -> str:
+    plan = _related(participant, "travel_plan")
+    if plan is None:
+        return ""
+    return " ".join(filter(None, [
+        plan.departure_date.isoformat() if plan.departure_date else "",
+        plan.departure_time.strftime("%H:%M") if plan.departure_time else "", plan.departure_flight,
+        plan.departure_airport,
+    ]))
+
+
+def _flag(relation: str, field: str):
+    def getter(participant) -> bool:
+        row = _related(participant, relation)
+        return bool(row is not None and getattr(row, field))
+    return getter
+
+
+def _columns():
+    return [
+        (_("Arrival"), _arrival),
+        (_("Departure"), _departure),
+        (_("Transfer needed"), _flag("travel_plan", "transfer_needed")),
+        (_("Hotel needed"), _flag("travel_plan", "hotel_needed")),
+        (_("Visa letter needed"), _flag("visa_letter", "requested")),
+    ]
+
+
+TRAVEL_COLUMNS = add_export_columns(ExportColumns(related=("travel_plan", "visa_letter"), columns=_columns))

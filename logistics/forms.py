@@ -1,0 +1,178 @@
+"""The registration form's travel and visa steps, added to registration's form (``registration/form_steps.py``).
+
+Forms validate input; ``logistics/services.py`` does the writes. The passport fields are never filled in from the
+database: what is on file is not shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from registration.form_steps import FormStep, add_form_step
+from registration.forms import DateInput, TimeInput
+
+from .models import TravelPlan, VisaLetter
+from .services import has_travel_document, travel_plan_save, visa_request_save
+
+FLIGHT = re.compile(r"^[A-Za-z0-9]{2}\s?\d{1,4}[A-Za-z]?$")
+AIRPORT = re.compile(r"^[A-Za-z]{3}$")
+
+
+class TravelForm(forms.ModelForm):
+    class Meta:
+        model = TravelPlan
+        fields = [
+            "arrival_date", "arrival_time", "arrival_flight", "arrival_airport",
+            "departure_date", "departure_time", "departure_flight", "departure_airport",
+            "transfer_needed", "hotel_needed", "room_sharing",
+        ]
+        widgets = {
+            "arrival_date": DateInput(),
+            "departure_date": DateInput(),
+            "arrival_time": TimeInput(),
+            "departure_time": TimeInput(),
+        }
+        help_texts = {
+            "arrival_airport": _("Three-letter code, for example SSH for Sharm El Sheikh."),
+            "departure_airport": _("Three-letter code, for example SSH for Sharm El Sheikh."),
+        }
+
+    # How far around the conference dates travel may reasonably be.
+    MARGIN = datetime.timedelta(days=30)
+
+    def __init__(self, *args, conference, **kwargs):
+        self.conference = conference
+        super().__init__(*args, **kwargs)
+
+    def _clean_code(self, name: str, pattern: re.Pattern, message) -> str:
+        value = (self.cleaned_data.get(name) or "").strip().upper().replace(" ", "")
+        if value and not pattern.match(value):
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_arrival_flight(self):
+        return self._clean_code("arrival_flight", FLIGHT, _("Enter a flight number such as MS 123."))
+
+    def clean_departure_flight(self):
+        return self._clean_code("departure_flight", FLIGHT, _("Enter a flight number such as MS 123."))
+
+    def clean_arrival_airport(self):
+        return self._clean_code("arrival_airport", AIRPORT, _("Enter a three-letter airport code."))
+
+    def clean_departure_airport(self):
+        return self._clean_code("departure_airport", AIRPORT, _("Enter a three-letter airport code."))
+
+    def clean(self):
+        data = super().clean()
+        start, end = self.conference.start_date, self.conference.end_date
+        arrival, departure = data.get("arrival_date"), data.get("departure_date")
+        if arrival and not (start - self.MARGIN <= arrival <= end):
+            self.add_error("arrival_date", _("Arrival must be before the end of the conference and at most 30 days before it starts."))
+        if departure and not (start <= departure <= end + self.MARGIN):
+            self.add_error("departure_date", _("Departure must be after the conference starts and at most 30 days after it ends."))
+        if arrival and departure:
+            arrival_at = datetime.datetime.combine(arrival, data.get("arrival_time") or datetime.time.min)
+            departure_at = datetime.datetime.combine(departure, data.get("departure_time") or datetime.time.max)
+            if departure_at <= arrival_at:
+                self.add_error("departure_date", _("Departure must be after arrival."))
+        if data.get("hotel_needed") and not data.get("room_sharing"):
+            self.add_error("room_sharing", _("Say whether you want a single room or are willing to share."))
+        if not data.get("hotel_needed"):
+            data["room_sharing"] = ""
+        return data
+
+
+class VisaForm(forms.Form):
+    """The visa step. The passport fields are never filled in from the database: what is on file is not shown."""
+
+    needs_visa_letter = forms.BooleanField(label=_("I need a visa support letter"), required=False)
+    passport_number = forms.CharField(
+        label=_("Passport number"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    passport_expiry = forms.DateField(label=_("Passport expiry date"), required=False, widget=DateInput())
+    issuing_country = CountryField(blank=True).formfield(label=_("Issuing country"), required=False)
+
+    def __init__(self, *args, conference, document_on_file: bool, **kwargs):
+        self.conference = conference
+        self.document_on_file = document_on_file
+        super().__init__(*args, **kwargs)
+
+    def clean_passport_number(self):
+        value = (self.cleaned_data.get("passport_number") or "").strip().upper()
+        if value and not re.fullmatch(r"[A-Z0-9<\- ]{5,40}", value):
+            raise forms.ValidationError(_("Enter the passport number as printed (letters and digits)."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        number, expiry, country = data.get("passport_number"), data.get("passport_expiry"), data.get("issuing_country")
+        given = any([number, expiry, country])
+        if data.get("needs_visa_letter") and not given and not self.document_on_file:
+            self.add_error("passport_number", _("Give your passport details for the visa support letter."))
+        if given:
+            for name, value in (("passport_number", number), ("passport_expiry", expiry), ("issuing_country", country)):
+                if not value and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+        if expiry and expiry <= self.conference.end_date:
+            self.add_error("passport_expiry", _("The passport must be valid after the end of the conference."))
+        return data
+
+
+# The steps ------------------------------------------------------------------------------------------------
+
+
+def _travel_form(participant, data, files):
+    # An unsaved copy: validating a model form writes into its instance, and the service compares old values.
+    plan = TravelPlan.objects.filter(participant=participant).first() or TravelPlan(participant=participant)
+    return TravelForm(data, instance=plan, conference=participant.conference)
+
+
+def _save_travel(participant, actor, form, number):
+    travel_plan_save(participant, actor=actor, step=number, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+
+
+def _visa_form(participant, data, files):
+    requested = VisaLetter.objects.filter(participant=participant, requested=True).exists()
+    return VisaForm(data, initial={"needs_visa_letter": requested}, conference=participant.conference,
+                    document_on_file=has_travel_document(participant))
+
+
+def _save_visa(participant, actor, form, number):
+    data = form.cleaned_data
+    visa_request_save(
+        participant, actor=actor, step=number, needs_visa_letter=data["needs_visa_letter"],
+        passport_number=data["passport_number"], passport_expiry=data["passport_expiry"],
+        issuing_country=data["issuing_country"] or "",
+    )
+
+
+def _visa_missing(participant) -> list[str]:
+    requested = VisaLetter.objects.filter(participant=participant, requested=True).exists()
+    if requested and not has_travel_document(participant):
+        return [gettext("Give your passport details for the visa support letter.")]
+    return []
+
+
+def _visa_context(participant) -> dict:
+    return {
+        "document_on_file": has_travel_document(participant),
+        "visa_letter_requested": VisaLetter.objects.filter(participant=participant, requested=True).exists(),
+    }
+
+
+add_form_step(FormStep(
+    key="travel", order=40, label=_("Travel and hotel"),
+    build_form=_travel_form, save=_save_travel,
+))
+add_form_step(FormStep(
+    key="visa", order=50, label=_("Visa support"), identity=True,
+    build_form=_visa_form, save=_save_visa, missing=_visa_missing, context=_visa_context,
+    intro_template="logistics/steps/visa_intro.html", status_template="logistics/steps/visa_status.html",
+))
