@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 
 from registration.models import Participant
 
-from .enums import RoomSharing
+from ..enums import RoomSharing
 
 
 def visa_letter_path(instance: VisaLetter, filename: str) -> str:
