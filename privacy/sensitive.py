@@ -1,7 +1,7 @@
 """Sensitive fields as a class: which data needs which dedicated permission, and masking for who lacks it.
 
 * passport data (the travel document: number, expiry, issuing country, scan; the visa letter that prints them)
-  and the date of birth: the visa officer's permission, ``registration.view_traveldocument``;
+  and the date of birth: the visa officer's permission, ``logistics.view_traveldocument``;
 * bank details (the allowances, to come): the finance officer's, ``privacy.view_bank_details``.
 
 A superuser holds every permission. Exports show the value only to a user who holds the permission, and a mask
@@ -17,17 +17,17 @@ BANK = "bank"
 
 #: Each class of sensitive data, and the one permission that shows it.
 PERMISSIONS = {
-    PASSPORT: "registration.view_traveldocument",
+    PASSPORT: "logistics.view_traveldocument",
     BANK: "privacy.view_bank_details",
 }
 
 #: The fields of each class, as ``app_label.Model.field``.
 FIELDS = {
     PASSPORT: [
-        "registration.TravelDocument.passport_number",
-        "registration.TravelDocument.passport_expiry",
-        "registration.TravelDocument.issuing_country",
-        "registration.Participant.visa_letter",
+        "logistics.TravelDocument.passport_number",
+        "logistics.TravelDocument.passport_expiry",
+        "logistics.TravelDocument.issuing_country",
+        "logistics.VisaLetter.file",
     ],
     BANK: [],
 }

@@ -11,41 +11,25 @@ from privacy.registry import (
     register,
     register_aggregate,
     register_participant_lookup,
-    register_sensitive_permission,
 )
-from privacy.sensitive import PASSPORT
 
 from .enums import ParticipantStatus
 from .models import Invitation, InvitationSendAttempt, Participant, ParticipantNotice
-from .permissions import PASSPORT_PERMISSION, get_own_participant
-
-#: The travel, hotel and visa-letter fields that are moving to ``logistics`` (ARCHITECTURE.md, "Not yet moved"):
-#: declared here while they are on the participant, and not an error once they are gone.
-MOVING = [
-    "arrival_date", "arrival_time", "arrival_flight", "arrival_airport", "departure_date", "departure_time",
-    "departure_flight", "departure_airport", "transfer_needed", "hotel_needed", "room_sharing", "hotel_name",
-    "needs_visa_letter", "visa_letter", "visa_letter_issued_at", "visa_letter_reference", "visa_letter_sent_at",
-    "visa_letter_failed_at", "visa_letter_last_error",
-]
+from .selectors import own_participant
 
 register(
     Participant,
     conference="conference",
     participant="pk",
     purge={
-        K.SENSITIVE: ["visa_letter"],
         K.PHOTOS: ["photo"],
-        K.TRAVEL_HOTEL: [
-            "arrival_date", "arrival_time", "arrival_flight", "arrival_airport", "departure_date", "departure_time",
-            "departure_flight", "departure_airport", "transfer_needed", "hotel_needed", "room_sharing", "hotel_name",
-            "needs_visa_letter", "dietary_needs", "accessibility_needs",
-        ],
+        K.TRAVEL_HOTEL: ["dietary_needs", "accessibility_needs"],
         K.CONTACTS_DIRECTORY: ["phone"],
         K.REST: {
             "email": anonymous_email("participant", "public_id"),
             "user": None, "title": None, "first_name": None, "last_name": None, "badge_name": None,
             "badge_name_ar": None, "gender": None, "position": None, "organization": None, "nationality": None,
-            "languages_spoken": None, "status_reason": None, "request_message": None, "visa_letter_last_error": None,
+            "languages_spoken": None, "status_reason": None, "request_message": None,
         },
     },
     keep={
@@ -54,23 +38,10 @@ register(
         "public_id": "a random identifier: names nobody once the rest is purged",
         "preferred_language": "the language of an answer still owed (a deletion request); names nobody",
         ("consent_privacy_at", "consent_directory", "consent_photos"): "proof of what the participant consented to",
-        ("visa_letter_issued_at", "visa_letter_reference", "visa_letter_sent_at", "visa_letter_failed_at"):
-            "the letters' register answers an embassy's check; no passport data",
         ("form_step", "submitted_at", "decided_at", "checked_in_at", "created_at", "updated_at"):
             "workflow dates, counted in the aggregates",
         ("decided_by", "checked_in_by"): "the staff account accountable for the decision or the check-in",
     },
-    ahead=MOVING,
-)
-
-register(
-    # By label: the travel document is moving to logistics (logistics/privacy.py declares it there).
-    "registration.TravelDocument",
-    conference="participant__conference",
-    participant="participant",
-    delete=K.SENSITIVE,
-    purge={K.SENSITIVE: ["participant", "passport_number", "passport_expiry", "issuing_country", "purged_at",
-                         "updated_at"]},
 )
 
 register(
@@ -142,5 +113,4 @@ def meal_counts(conference) -> dict:
 
 register_aggregate("participants", participant_counts)
 register_aggregate("meals", meal_counts)
-register_participant_lookup(get_own_participant)
-register_sensitive_permission(PASSPORT, PASSPORT_PERMISSION)
+register_participant_lookup(own_participant)

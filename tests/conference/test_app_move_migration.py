@@ -92,8 +92,8 @@ def test_rows_survive_the_move_to_onsite_and_cooperation():
         ContentType.objects.clear_cache()
 
     from cooperation.models import BilateralMeeting
-    from onsite.models import Attendance, Badge, BadgeBatch, BadgePrint, CheckIn, RevokedBadgeToken
     from logistics.models import TravelDocument
+    from onsite.models import Attendance, Badge, BadgeBatch, BadgePrint, CheckIn, RevokedBadgeToken
     from registration.models import Participant as NewParticipant
 
     moved = NewParticipant.objects.get(public_id="p-moved")

@@ -18,10 +18,10 @@ from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from logistics.models import TravelDocument
 from onsite.models import CheckIn
 from onsite.services.badges import badge_code, badge_ensure
 from registration.enums import ParticipantStatus
-from logistics.models import TravelDocument
 from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,10 @@ from pypdf import PdfReader
 
 from conference.models import AuditLog, Partner
 from conference.services import AccordError
+from logistics.models import TravelDocument, VisaLetter
 from logistics.services import render_visa_letter, visa_letter_issue
 from logistics.tasks import issue_visa_letter_task, send_visa_letter_task
 from registration.enums import ParticipantStatus
-from logistics.models import TravelDocument, VisaLetter
-from registration.models import Participant
 from registration.services.participants import participant_approve
 from tests.factories import (
     ConferenceFactory,

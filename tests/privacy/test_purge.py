@@ -19,7 +19,7 @@ from privacy.models import PurgeRecord, RetentionPolicy
 from privacy.services.purge import due_kinds, purge_conference, retention_policy_set
 from registration.models import Participant
 from tests.factories import ParticipantFactory
-from tests.privacy.conftest import TravelDocument
+from tests.privacy.conftest import TravelDocument, TravelPlan, VisaLetter
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_purge_removes_rows_fields_and_files_and_keeps_aggregates(traveller, con
                        dietary_needs="")
     badge = Badge.objects.create(participant=traveller, token="t" * 40)
     badge.cached_pdf.save("badge.pdf", ContentFile(b"%PDF badge"))
-    photo, letter, badge_file = traveller.photo.name, traveller.visa_letter.name, badge.cached_pdf.name
+    photo, letter, badge_file = traveller.photo.name, traveller.visa_letter.file.name, badge.cached_pdf.name
     assert _on_disk(photo) and _on_disk(letter) and _on_disk(badge_file)
 
     steps = purge_conference(conference, today=AFTER_ALL)
@@ -45,16 +45,18 @@ def test_purge_removes_rows_fields_and_files_and_keeps_aggregates(traveller, con
     assert TravelDocument.objects.count() == 0
     assert Badge.objects.count() == 0
     row = Participant.objects.get(pk=traveller.pk)
-    assert (row.photo.name, row.visa_letter.name, row.phone, row.hotel_name, row.arrival_date) == ("", "", "", "", None)
+    assert (row.photo.name, row.phone) == ("", "")
+    assert VisaLetter.objects.get(participant=row).file.name == "" and not TravelPlan.objects.exists()
     assert (row.first_name, row.last_name, row.gender) == ("", "", "")
     assert row.email == f"participant-{row.public_id}@deleted.invalid"
     # Kept: what the aggregates count and the letters' register.
-    assert (row.delegation_id, row.category, row.visa_letter_reference) == (traveller.delegation_id, "delegate", "V-1")
+    assert (row.delegation_id, row.category) == (traveller.delegation_id, "delegate")
+    assert VisaLetter.objects.get(participant=row).reference == "V-1"
 
     records = {record.kind: record for record in PurgeRecord.objects.filter(conference=conference)}
     assert set(records) == {"sensitive", "photos", "travel_hotel", "contacts_directory", "rest"}
     sensitive = records["sensitive"]
-    assert sensitive.details == {f"{TravelDocument._meta.label} (rows)": 1, "registration.Participant.visa_letter": 1}
+    assert sensitive.details == {f"{TravelDocument._meta.label} (rows)": 1, "logistics.VisaLetter.file": 1}
     assert (sensitive.count, sensitive.files) == (2, 1)
     assert records["photos"].files == 2
     assert sensitive.rule == "sensitive: 30 days after 2023-07-13, due 2023-08-13 (deployment default)"
@@ -86,8 +88,8 @@ def test_only_due_kinds_are_purged(traveller, conference):
     purge_conference(conference, today=datetime.date(2023, 8, 13))
 
     row = Participant.objects.get(pk=traveller.pk)
-    assert TravelDocument.objects.count() == 0 and row.visa_letter.name == ""
-    assert row.photo.name and _on_disk(row.photo.name) and row.hotel_name == "Nile"
+    assert TravelDocument.objects.count() == 0 and VisaLetter.objects.get(participant=row).file.name == ""
+    assert row.photo.name and _on_disk(row.photo.name) and TravelPlan.objects.get(participant=row).hotel_name == "Nile"
     assert list(PurgeRecord.objects.values_list("kind", flat=True)) == ["sensitive"]
 
 
@@ -96,7 +98,7 @@ def test_dry_run_changes_nothing(traveller, conference):
     call_command("purge_personal_data", "--conference", conference.slug, "--dry-run", stdout=out)
     assert "sensitive: would remove 2 values, 1 files" in out.getvalue()
     assert TravelDocument.objects.count() == 1
-    assert _on_disk(traveller.photo.name) and _on_disk(traveller.visa_letter.name)
+    assert _on_disk(traveller.photo.name) and _on_disk(traveller.visa_letter.file.name)
     assert PurgeRecord.objects.count() == 0
 
 
@@ -104,7 +106,7 @@ def test_command_purges_what_is_due(traveller, conference):
     out = StringIO()
     call_command("purge_personal_data", "--conference", conference.slug, stdout=out)
     assert "sensitive: removed 2 values, 1 files" in out.getvalue()
-    assert not _on_disk(traveller.visa_letter.name)
+    assert not _on_disk(traveller.visa_letter.file.name)
     assert PurgeRecord.objects.filter(conference=conference).count() == 5
 
 

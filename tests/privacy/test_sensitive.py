@@ -19,7 +19,7 @@ def _staff(*codenames):
 
 
 def test_each_class_has_its_own_permission():
-    assert permission(PASSPORT) == "registration.view_traveldocument"
+    assert permission(PASSPORT) == "logistics.view_traveldocument"
     assert permission(BANK) == "privacy.view_bank_details"
     assert Permission.objects.filter(codename="view_bank_details", content_type__app_label="privacy").exists()
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conference.models import AuditLog
+from logistics.models import TravelDocument, TravelPlan
 from onsite.models import Badge
 from registration.enums import InvitationStatus, ParticipantStatus
-from logistics.models import TravelDocument, TravelPlan
 from registration.models import Invitation, Participant
 from registration.services.participants import new_public_id
 from tests.factories import (

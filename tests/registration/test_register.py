@@ -11,8 +11,8 @@ from django.utils import timezone
 from PIL import Image
 
 from conference.models import AuditLog
-from registration.enums import ParticipantStatus
 from logistics.models import TravelDocument, TravelPlan, VisaLetter
+from registration.enums import ParticipantStatus
 from registration.models import Participant
 from tests.factories import ParticipantFactory, UserFactory
 
