@@ -58,3 +58,26 @@ register(
     purge={K.CONTACTS_DIRECTORY: {"email": anonymous_email("meeting-notice"), "last_error": None}},
     keep={("meeting", "event", "round", "language", "sent_at", "failed_at"): "which e-mails were sent; names nobody"},
 )
+register(
+    "cooperation.ContactExchange",
+    conference="conference",
+    participant=("requester", "recipient"),
+    delete=K.CONTACTS_DIRECTORY,
+    purge={K.CONTACTS_DIRECTORY: ["conference", "requester", "recipient", "status", "created_at", "answered_at"]},
+)
+register(
+    "cooperation.FollowUp",
+    conference="meeting__conference",
+    participant="owner",
+    purge={K.REST: ["owner", "notes"]},
+    keep={
+        ("meeting", "kind", "due_date", "status", "created_at", "updated_at", "reminded_3m_at", "reminded_6m_at"):
+            "the cooperation register's outcomes, between delegations: names no person once the owner is gone",
+        "recorded_by": "the account accountable for the entry",
+    },
+)
+register(
+    "cooperation.CooperationSettings",
+    conference="conference",
+    keep={("conference", "contact_exchange_until"): "the organizers' settings"},
+)

@@ -51,7 +51,7 @@ def anonymous_email(prefix: str, attribute: str = "pk") -> Replace:
 class ModelRule:
     model: type[models.Model]
     conference: str | None
-    participant: str | None
+    participant: str | tuple[str, ...] | None
     purge: dict[str, dict[str, Replace | None]] = field(default_factory=dict)
     delete: str | None = None
     keep: dict[str, str] = field(default_factory=dict)
@@ -66,6 +66,14 @@ class ModelRule:
             if name in fields:
                 return kind
         return None
+
+    def participant_filter(self, participant_id: int) -> models.Q:
+        """Rows of this model about participant ``participant_id`` (through any of its participant paths)."""
+        paths = (self.participant,) if isinstance(self.participant, str) else tuple(self.participant or ())
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(**{path: participant_id})
+        return condition
 
     def classified(self) -> set[str]:
         names = set(self.keep)
@@ -89,7 +97,7 @@ def register(
     model: type[models.Model] | str,
     *,
     conference: str | None,
-    participant: str | None = None,
+    participant: str | tuple[str, ...] | None = None,
     purge: dict[str, Iterable[str] | dict[str, Replace | None]] | None = None,
     delete: str | None = None,
     keep: dict[str | tuple[str, ...], str] | None = None,

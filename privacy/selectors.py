@@ -101,7 +101,7 @@ def personal_data(participant) -> list[dict]:
     for rule in sorted(registry.rules(), key=lambda r: r.label):
         if rule.participant is None:
             continue
-        queryset = rule.model._default_manager.filter(**{rule.participant: participant.pk})
+        queryset = rule.model._default_manager.filter(rule.participant_filter(participant.pk))
         if rule.conference:
             queryset = queryset.filter(**{rule.conference: participant.conference_id})
         fields = [f for f in registry.declared_fields(rule.model) if f.name not in rule.hidden]

@@ -193,9 +193,12 @@ def _step(
                 continue
             if kind not in rule.purge and rule.delete != kind:
                 continue
-            base = rule.model._default_manager.filter(**{path: participant_id if scope == "participant" else conference.pk})
-            if scope == "participant" and rule.conference:
-                base = base.filter(**{rule.conference: conference.pk})
+            if scope == "participant":
+                base = rule.model._default_manager.filter(rule.participant_filter(participant_id))
+                if rule.conference:
+                    base = base.filter(**{rule.conference: conference.pk})
+            else:
+                base = rule.model._default_manager.filter(**{path: conference.pk})
             _purge_rule(rule, kind, base, dry_run=dry_run, result=result)
         if dry_run:
             return result

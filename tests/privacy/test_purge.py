@@ -190,3 +190,21 @@ def test_paused_policy_is_left_alone_by_the_daily_task(traveller, conference, se
     # The command still purges when an organizer runs it.
     call_command("purge_personal_data", "--conference", conference.slug, stdout=StringIO())
     assert TravelDocument.objects.count() == 0
+
+
+def test_participant_deletion_reaches_rows_that_name_them_on_either_side(traveller, conference):
+    """A contact exchange names two participants: deleting one's data removes it whichever side they are on."""
+    from django.apps import apps
+
+    from privacy.services.purge import purge_participant
+
+    exchange = apps.get_model("cooperation.ContactExchange")
+    other, third = (ParticipantFactory(conference=conference, delegation=traveller.delegation) for _ in range(2))
+    exchange.objects.create(conference=conference, requester=other, recipient=traveller)
+    exchange.objects.create(conference=conference, requester=traveller, recipient=third)
+    exchange.objects.create(conference=conference, requester=other, recipient=third)
+
+    purge_participant(traveller)
+
+    assert list(exchange.objects.values_list("requester_id", "recipient_id")) == [(other.pk, third.pk)]
+    assert Participant.objects.get(pk=other.pk).last_name == other.last_name
