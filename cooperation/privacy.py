@@ -1,8 +1,6 @@
 """Cooperation's fields in the privacy registry (see ``privacy/registry.py``).
 
-The directory, its rooms, slots, attendees, proposals, bookings and e-mails are declared by label: a label that
-names no model (a checkout before they exist) declares nothing, and ``ahead`` names the meeting's fields that
-come with them.
+Most models are declared by label ("cooperation.DirectoryEntry"), as they were while still being written.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ register(
          "awaiting", "round", "expires_at", "decided_at", "created_at"): MEETINGS,
         "requested_by": "the account accountable for the request",
     },
-    ahead=["invited_participant", "requested_by", "languages", "awaiting", "round", "expires_at", "decided_at"],
 )
 register(
     "cooperation.DirectoryEntry",
