@@ -47,3 +47,5 @@ register(
 )
 
 register_sensitive_permission(PASSPORT, PASSPORT_PERMISSION)
+
+from . import privacy_stay  # noqa: E402,F401 - the stay and allowances declare theirs beside
