@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -128,8 +129,9 @@ class ConferenceAdmin(admin.ModelAdmin):
         services.conference_delete(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for conference in queryset:
-            services.conference_delete(conference, actor=request.user)
+        with transaction.atomic():  # all or none
+            for conference in queryset:
+                services.conference_delete(conference, actor=request.user)
 
 
 @admin.register(AuditLog)

@@ -49,6 +49,8 @@ def field_changes(before: dict[str, Any] | None, instance: models.Model, fields)
             return value.isoformat()
         if hasattr(value, "name") and hasattr(value, "storage"):  # a file
             return value.name or ""
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return sorted(value)  # a set of codes (languages, categories): the order is no change
         if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
             return value
         return str(value)
@@ -79,7 +81,7 @@ def conference_save(conference: Conference, *, actor) -> Conference:
         before = None
         if conference.pk:
             before = (
-                Conference.objects.select_for_update().filter(pk=conference.pk)
+                Conference.objects.select_for_update().filter(pk=conference.pk).order_by()
                 .values(*CONFERENCE_AUDITED_FIELDS).first()
             )
         try:
@@ -87,12 +89,12 @@ def conference_save(conference: Conference, *, actor) -> Conference:
         except ValidationError as error:
             raise AccordError(" ".join(error.messages)) from error
         conference.save()
-        audit_record(
-            actor=actor, action="conference.changed" if before else "conference.created", target=conference,
-            conference=conference,
-            changes=(field_changes(before, conference, CONFERENCE_AUDITED_FIELDS) if before
-                     else {"slug": conference.slug}),
-        )
+        changes = field_changes(before, conference, CONFERENCE_AUDITED_FIELDS) if before else {"slug": conference.slug}
+        if changes:  # a save that changed nothing is no write to record
+            audit_record(
+                actor=actor, action="conference.changed" if before else "conference.created", target=conference,
+                conference=conference, changes=changes,
+            )
     return conference
 
 
@@ -128,11 +130,12 @@ def conference_records_save(
             except ValidationError as error:
                 raise AccordError(" ".join(error.messages)) from error
             record.save()
-            audit_record(
-                actor=actor, action=f"{record._meta.model_name}.{'changed' if before else 'created'}",
-                target=record, conference=conference,
-                changes=field_changes(before, record, fields) if before else {"record": str(record)[:200]},
-            )
+            changes = field_changes(before, record, fields) if before else {"record": str(record)[:200]}
+            if changes:
+                audit_record(
+                    actor=actor, action=f"{record._meta.model_name}.{'changed' if before else 'created'}",
+                    target=record, conference=conference, changes=changes,
+                )
 
 
 # --- Titles (honorifics) ---------------------------------------------------------------------------------------

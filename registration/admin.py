@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -42,6 +43,7 @@ from .models import (
     Participant,
     ParticipantNotice,
 )
+from .services.delegations import delegation_delete, delegation_problems, delegation_save
 from .services.invitations import (
     invitation_check_available,
     invitation_create,
@@ -350,12 +352,14 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _export(self, request, queryset, *, fmt: str) -> HttpResponse:
         audit_record(actor=request.user, action="participant.export", conference=None,
                      changes={"format": fmt, "count": queryset.count()})
+        exports.export_reads_record(queryset, reader=request.user)
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
-            response = HttpResponse(exports.participants_csv(queryset), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(exports.participants_csv(queryset, user=request.user),
+                                    content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
-                exports.participants_xlsx(queryset),
+                exports.participants_xlsx(queryset, user=request.user),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="participants-{stamp}.{fmt}"'
@@ -430,16 +434,13 @@ class DelegationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        head = cleaned.get("head")
-        if head is not None and self.instance.pk and head.delegation_id != self.instance.pk:
-            self.add_error("head", _("The head of delegation must be a member of this delegation."))
-        if cleaned.get("seat_quota") is not None and cleaned["seat_quota"] < 0:
-            self.add_error("seat_quota", _("The seat quota cannot be negative."))
-        quotas = cleaned.get("category_quotas") or {}
-        if not isinstance(quotas, dict) or any(
-            not isinstance(value, int) or value < 0 for value in quotas.values()
-        ):
-            self.add_error("category_quotas", _('Give whole, non-negative numbers, for example {"delegate": 3}.'))
+        # The service's own checks, shown by field before anything is saved.
+        probe = Delegation(
+            pk=self.instance.pk, head=cleaned.get("head"), seat_quota=cleaned.get("seat_quota"),
+            category_quotas=cleaned.get("category_quotas"),
+        )
+        for field, message in delegation_problems(probe):
+            self.add_error(field if field in self.fields else None, message)
         return cleaned
 
 
@@ -475,6 +476,39 @@ class DelegationAdmin(admin.ModelAdmin):
     @admin.display(description=_("delegation"))
     def display_name(self, obj: Delegation) -> str:
         return obj.display_name()
+
+    # Writes go through ``registration.services.delegations`` (checks, audit entry); a refusal there rolls the
+    # whole form back (the admin saves in one transaction) and is shown as a message.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AccordError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj: Delegation, form, change):
+        delegation_save(obj, actor=request.user, focal_points=form.cleaned_data.get("focal_points"))
+
+    def save_related(self, request, form, formsets, change):
+        # The focal points (the form's only many-to-many field) were set by the service with the delegation.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except AccordError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:conference_delegation_change", args=[object_id]))
+
+    def delete_model(self, request, obj: Delegation):
+        delegation_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all or none
+            for delegation in queryset:
+                delegation_delete(delegation, actor=request.user)
 
 
 class InvitationAddForm(forms.ModelForm):

@@ -7,7 +7,9 @@ way as everywhere else.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +26,16 @@ from . import selectors, services
 from .enums import SignupStatus
 from .forms import RoomAdminForm, SessionAdminForm, SessionRoleFormSet
 from .models import AgendaFile, Room, Session, SessionRole, SessionSignup
+
+
+def _refusal_as_message(model_admin, request, view):
+    """Run an admin view whose writes go through the services: a refusal (``AccordError``) rolls the view's
+    transaction back and comes back as an error message on the same page."""
+    try:
+        return view()
+    except AccordError as error:
+        model_admin.message_user(request, str(error), level=messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 def _admin_zone():
@@ -47,10 +59,17 @@ class RoomAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.room_save(obj, actor=request.user)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        return _refusal_as_message(self, request, lambda: super(RoomAdmin, self).delete_view(
+            request, object_id, extra_context))
+
     def delete_model(self, request, obj):
-        conference_id = obj.conference_id
-        super().delete_model(request, obj)
-        services.agenda_refresh_queue(conference_id)
+        services.room_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # all or none
+            for room in queryset:
+                services.room_delete(room, actor=request.user)
 
 
 class SessionRoleInline(admin.TabularInline):
@@ -177,12 +196,48 @@ class SessionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         services.agenda_refresh_queue(form.instance.conference_id)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return _refusal_as_message(self, request, lambda: super(SessionAdmin, self).changeform_view(
+            request, object_id, form_url, extra_context))
+
+    def save_formset(self, request, form, formset, change):
+        """Roles are given, changed and taken away by the role services (their lock, checks and audit entries),
+        never saved by the formset itself; the sign-ups inline is read-only."""
+        if formset.model is not SessionRole:
+            return super().save_formset(request, form, formset, change)
+        session = form.instance
+        # What the admin's history message lists (the formset's own save would fill these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        deleted = formset.deleted_forms
+        for role_form in deleted:
+            if role_form.instance.pk is not None:  # the row as stored, not as the form left its instance
+                original = SessionRole.objects.select_related("session__conference", "participant").filter(
+                    pk=role_form.instance.pk).first()
+                if original is not None:
+                    services.session_role_remove(original, actor=request.user)
+                    formset.deleted_objects.append(original)
+        for role_form in formset.forms:
+            if role_form in deleted or not role_form.has_changed():
+                continue
+            data = role_form.cleaned_data
+            if role_form.instance.pk is None:
+                added = services.session_role_add(session, participant=data["participant"], role=data["role"],
+                                                  order=data.get("order") or 0, actor=request.user)
+                formset.new_objects.append(added)
+            else:
+                original = SessionRole.objects.select_related("session__conference").get(pk=role_form.instance.pk)
+                changed = services.session_role_change(original, participant=data["participant"], role=data["role"],
+                                                       order=data.get("order") or 0, actor=request.user)
+                formset.changed_objects.append((changed, role_form.changed_data))
+        return None
+
     def delete_model(self, request, obj):
         services.session_delete(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for session in queryset:
-            services.session_delete(session, actor=request.user)
+        with transaction.atomic():  # all or none
+            for session in queryset:
+                services.session_delete(session, actor=request.user)
 
 
 class PromotionEmailFilter(admin.SimpleListFilter):

@@ -26,7 +26,7 @@ from conference.enums import EmailKind
 from conference.mail import build_message, describe_error, is_permanent, is_transient
 from conference.models import Conference
 from conference.selectors import conference_email_text
-from conference.services import AccordError, audit_record
+from conference.services import AccordError, audit_record, field_changes
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 
@@ -80,19 +80,28 @@ def _promote_waitlisted(session: Session) -> list[SessionSignup]:
     return promoted
 
 
+#: What a session's audit entry compares.
+SESSION_AUDITED_FIELDS = (
+    "conference_id", "kind", "title", "title_fr", "title_ar", "description", "description_fr", "description_ar",
+    "starts_at", "ends_at", "room_id", "capacity", "signup_required", "interpretation_languages", "is_public",
+)
+
+
 def session_save(session: Session, *, actor) -> Session:
     """Validate and save a session (new or changed).
 
     Refuses overlapping room bookings, times outside the conference, an end before the start, people whose roles
     would now overlap, and a capacity below the confirmed sign-ups. A raised capacity promotes waitlisted people.
-    Queues the agenda PDFs after commit.
+    Queues the agenda PDFs after commit. Audit entry ``session.created`` / ``session.changed`` (old and new).
     """
     problems = [message for _field, message in session_problems(session)]
     if problems:
         raise AccordError(" ".join(problems))
     with transaction.atomic():
+        before = None
         if session.pk:
-            Session.objects.select_for_update().order_by().filter(pk=session.pk).first()
+            before = Session.objects.select_for_update().order_by().filter(pk=session.pk).values(
+                *SESSION_AUDITED_FIELDS).first()
             problems = role_conflicts(session, session.roles.values_list("participant_id", flat=True))
             if problems:
                 raise AccordError(" ".join(problems))
@@ -110,6 +119,12 @@ def session_save(session: Session, *, actor) -> Session:
         except ValidationError as error:
             raise AccordError(" ".join(error.messages)) from error
         session.save()
+        changes = {"title": session.title} if created else field_changes(before, session, SESSION_AUDITED_FIELDS)
+        if changes:  # a save that changed nothing is no write to record
+            audit_record(
+                actor=actor, action="session.created" if created else "session.changed", target=session,
+                conference=session.conference, changes=changes,
+            )
         if not created:
             _promote_waitlisted(session)
         agenda_refresh_queue(session.conference_id)
@@ -117,9 +132,11 @@ def session_save(session: Session, *, actor) -> Session:
 
 
 def session_delete(session: Session, *, actor) -> None:
-    """Delete a session with its roles and sign-ups; queues the agenda PDFs."""
+    """Delete a session with its roles and sign-ups (audit entry ``session.deleted``); queues the agenda PDFs."""
     with transaction.atomic():
         conference_id = session.conference_id
+        audit_record(actor=actor, action="session.deleted", target=session, conference=session.conference,
+                     changes={"title": session.title, "starts_at": session.starts_at.isoformat()})
         session.delete()
         agenda_refresh_queue(conference_id)
 
@@ -145,16 +162,44 @@ def session_update_capacity(session: Session, *, capacity: int | None, actor) ->
     return locked
 
 
+def _lock_for_roles(session: Session, participant_ids) -> None:
+    """The lock every role write takes: the session's row, then its people's rows (in id order), until the
+    transaction ends. Two writes that could make one person hold overlapping roles (two role adds, or an add and
+    a move of the session by ``session_save``, which locks the session too) wait for each other, and the second
+    one checks the conflicts with the first one's work committed."""
+    Session.objects.select_for_update().order_by().filter(pk=session.pk).first()
+    ids = sorted({pk for pk in participant_ids if pk})
+    if ids:
+        list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def session_role_problems(
+    session: Session, *, participant: Participant, role: str, exclude_pk: int | None = None
+) -> list[str]:
+    """Why ``participant`` may not take ``role`` in ``session``: another conference, a role in an overlapping
+    session, the same role twice. The admin's role formset and the services below ask the same question."""
+    if participant.conference_id != session.conference_id:
+        return [_("This person is registered for another conference.")]
+    problems = role_conflicts(session, [participant.pk])
+    same = SessionRole.objects.filter(session_id=session.pk, participant=participant, role=role)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if session.pk and same.exists():
+        problems.append(_("This person already has this role in the session."))
+    return problems
+
+
 def session_role_add(session: Session, *, participant: Participant, role: str, actor, order: int = 0) -> SessionRole:
-    """Give a participant a role in a session; refused when they hold a role in an overlapping session."""
+    """Give a participant a role in a session; refused (``AccordError``, nothing saved) when they are of another
+    conference, hold a role in an overlapping session or already have this role here. Takes the role lock
+    (:func:`_lock_for_roles`), writes the audit entry ``session_role.added`` and queues the agenda PDFs."""
     if participant.conference_id != session.conference_id:
         raise AccordError(_("This person is registered for another conference."))
     with transaction.atomic():
-        problems = role_conflicts(session, [participant.pk])
+        _lock_for_roles(session, [participant.pk])
+        problems = session_role_problems(session, participant=participant, role=role)
         if problems:
             raise AccordError(" ".join(problems))
-        if SessionRole.objects.filter(session=session, participant=participant, role=role).exists():
-            raise AccordError(_("This person already has this role in the session."))
         session_role = SessionRole.objects.create(session=session, participant=participant, role=role, order=order)
         audit_record(
             actor=actor,
@@ -167,9 +212,42 @@ def session_role_add(session: Session, *, participant: Participant, role: str, a
     return session_role
 
 
+def session_role_change(
+    session_role: SessionRole, *, participant: Participant, role: str, order: int, actor
+) -> SessionRole:
+    """Change who holds a role, which role or its order; the same checks, lock and agenda refresh as
+    :func:`session_role_add`, audit entry ``session_role.changed`` (before and after)."""
+    session = session_role.session
+    if participant.conference_id != session.conference_id:
+        raise AccordError(_("This person is registered for another conference."))
+    with transaction.atomic():
+        _lock_for_roles(session, [session_role.participant_id, participant.pk])
+        current = SessionRole.objects.select_for_update().filter(pk=session_role.pk).order_by().first()
+        if current is None:
+            raise AccordError(_("This role was removed meanwhile."))
+        problems = session_role_problems(session, participant=participant, role=role, exclude_pk=current.pk)
+        if problems:
+            raise AccordError(" ".join(problems))
+        before = {"participant": current.participant_id, "role": current.role, "order": current.order}
+        current.participant, current.role, current.order = participant, role, order
+        current.save(update_fields=["participant", "role", "order"])
+        audit_record(
+            actor=actor,
+            action="session_role.changed",
+            target=participant,
+            conference=session.conference,
+            changes={"session": session.pk, "before": before,
+                     "after": {"participant": participant.pk, "role": role, "order": order}},
+        )
+        agenda_refresh_queue(session.conference_id)
+    return current
+
+
 def session_role_remove(session_role: SessionRole, *, actor) -> None:
+    """Take a role away (the role lock, audit entry ``session_role.removed``, agenda PDFs queued)."""
     with transaction.atomic():
         session = session_role.session
+        _lock_for_roles(session, [session_role.participant_id])
         audit_record(
             actor=actor,
             action="session_role.removed",
@@ -177,16 +255,58 @@ def session_role_remove(session_role: SessionRole, *, actor) -> None:
             conference=session.conference,
             changes={"session": session.pk, "role": session_role.role},
         )
-        session_role.delete()
+        SessionRole.objects.filter(pk=session_role.pk).delete()
         agenda_refresh_queue(session.conference_id)
 
 
+ROOM_AUDITED_FIELDS = ("conference_id", "name", "name_fr", "name_ar", "capacity", "interpretation_languages", "order")
+
+
 def room_save(room: Room, *, actor) -> Room:
+    """Create or change a room (model checks); audit entry ``room.created`` / ``room.changed`` with what changed;
+    agenda PDFs queued."""
     with transaction.atomic():
-        room.full_clean()
+        before = None
+        if room.pk:
+            before = Room.objects.select_for_update().filter(pk=room.pk).order_by().values(*ROOM_AUDITED_FIELDS).first()
+        try:
+            room.full_clean()
+        except ValidationError as error:
+            raise AccordError(" ".join(error.messages)) from error
         room.save()
+        changes = field_changes(before, room, ROOM_AUDITED_FIELDS)
+        if before is None or changes:  # a save that changed nothing is no write to record
+            audit_record(
+                actor=actor, action="room.changed" if before else "room.created", target=room,
+                conference=room.conference, changes=changes if before else {"name": room.name},
+            )
         agenda_refresh_queue(room.conference_id)
     return room
+
+
+def room_delete(room: Room, *, actor) -> None:
+    """Delete a room that no session uses; refused (``AccordError``, nothing deleted) while sessions are booked in
+    it, which must be moved or deleted first. Bilateral meetings booked in it lose their room (their own rule).
+    Audit entry ``room.deleted``; agenda PDFs queued."""
+    with transaction.atomic():
+        locked = Room.objects.select_for_update().select_related("conference").filter(pk=room.pk).order_by().first()
+        if locked is None:
+            return
+        booked = Session.objects.filter(room=locked).count()
+        if booked:
+            raise AccordError(
+                ngettext(
+                    "%(room)s cannot be deleted: %(count)d session takes place in it. Move or delete it first.",
+                    "%(room)s cannot be deleted: %(count)d sessions take place in it. Move or delete them first.",
+                    booked,
+                )
+                % {"room": locked.name, "count": booked}
+            )
+        audit_record(actor=actor, action="room.deleted", target=locked, conference=locked.conference,
+                     changes={"name": locked.name})
+        conference_id = locked.conference_id
+        locked.delete()
+        agenda_refresh_queue(conference_id)
 
 
 # --- Sign-ups and waiting lists --------------------------------------------------------------------
