@@ -286,10 +286,13 @@ def free_slots(
     """The grid slots where both delegations and every member are free and a fitting room is free too.
 
     A fixed number of queries (slots, rooms, bookings, room sessions, members' sessions), then plain Python.
-    ``windows`` maps a member's id to their presence (arrival, departure); a slot outside it is not offered.
+    ``windows`` maps a member's id to their presence (arrival, departure), read from logistics' travel data
+    when not given; a slot when a member is not there is not offered.
     """
     participant_ids = list(participant_ids)
     size = size if size is not None else len(participant_ids)
+    if windows is None:
+        windows = presence_windows(conference, participant_ids)
     slots = grid_slots(conference)
     rooms = meeting_rooms(conference)
     busy = busy_intervals(
@@ -304,9 +307,7 @@ def free_slots(
             continue
         if any(_overlaps(busy.get((BookingKind.PARTICIPANT, p), []), start, end) for p in participant_ids):
             continue
-        if windows and any(
-            (arrive and start < arrive) or (leave and end > leave) for arrive, leave in windows.values()
-        ):
+        if windows and outside_presence(start, end, windows):
             continue
         rooms_free = free_rooms(rooms, start=start, end=end, size=size, languages=languages, busy=busy,
                                 sessions_by_room=by_room)
@@ -315,6 +316,19 @@ def free_slots(
         warnings = sorted({title for pid in participant_ids for s, e, title in members.get(pid, []) if s < end and e > start})
         choices.append(SlotChoice(slot=slot, rooms_free=len(rooms_free), warnings=warnings))
     return choices
+
+
+def presence_windows(conference: Conference, participant_ids) -> dict:
+    """When each member is at the venue, from logistics' travel data (members without it are not limited)."""
+    from logistics.selectors import stay_windows
+
+    ids = list(participant_ids)
+    return stay_windows(conference, ids) if ids else {}
+
+
+def outside_presence(slot_start, slot_end, windows: dict) -> bool:
+    """Whether a member is not yet arrived or already gone during [slot_start, slot_end)."""
+    return any((arrive and slot_start < arrive) or (leave and slot_end > leave) for arrive, leave in windows.values())
 
 
 def open_meetings_count(conference: Conference) -> int:

@@ -173,6 +173,13 @@ def _check_open(meeting: BilateralMeeting, now: datetime.datetime) -> None:
         raise AccordError(_("This request is no longer open (%(status)s).") % {"status": meeting.get_status_display()})
 
 
+def _check_presence(conference: Conference, slots: list[MeetingSlot], participant_ids: list[int]) -> None:
+    """Refuse a slot when an attending member is not at the venue (their arrival and departure, when known)."""
+    windows = selectors.presence_windows(conference, participant_ids)
+    if windows and any(selectors.outside_presence(s.starts_at, s.ends_at, windows) for s in slots):
+        raise AccordError(_("An attending member has not arrived yet or has already left at that time."))
+
+
 def _queue_emails(meeting: BilateralMeeting, event: str) -> None:
     send_meeting_email_task.delay_on_commit(meeting_id=meeting.pk, event=event, round=meeting.round)
 
@@ -216,6 +223,7 @@ def bilateral_request(
         raise AccordError(_("Choose the members who will attend."))
     codes = _languages(languages)
     slots = _slots(conference, slot_ids)
+    _check_presence(conference, slots, [m.pk for m in members])
     rooms = selectors.meeting_rooms(conference)
     largest = max((r.room.capacity for r in rooms), default=0)
     if len(members) > largest:
@@ -277,6 +285,7 @@ def bilateral_counter(meeting: BilateralMeeting, *, actor, slot_ids: Iterable[in
         slots = _slots(meeting.conference, slot_ids)
         delegation = meeting.delegation_of(side)
         _add_members(meeting, delegation, attendee_ids)
+        _check_presence(meeting.conference, slots, list(meeting.attendees.values_list("participant_id", flat=True)))
         meeting.round += 1
         meeting.awaiting = Side.REQUESTING if side == Side.INVITED else Side.INVITED
         meeting.expires_at = now + request_ttl()
@@ -336,6 +345,7 @@ def bilateral_accept(meeting: BilateralMeeting, *, actor, slot_id: int,
         _add_members(meeting, meeting.delegation_of(side), attendee_ids)
         slot = proposal.slot
         participant_ids = list(meeting.attendees.values_list("participant_id", flat=True))
+        _check_presence(meeting.conference, [slot], participant_ids)
         busy = selectors.busy_intervals(meeting.conference, delegation_ids=[], participant_ids=[],
                                         exclude_meeting_id=meeting.pk)
         rooms = selectors.free_rooms(

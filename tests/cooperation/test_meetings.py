@@ -301,3 +301,27 @@ def test_admin_schedules_through_the_service_with_an_audit_entry(client, world):
     assert response.status_code == 200
     assert "already has a meeting at that time" in response.content.decode()
     assert BilateralMeeting.objects.count() == 1
+
+
+def test_slots_respect_the_members_arrival_and_departure(world):
+    from cooperation.selectors import free_slots
+    from logistics.models import TravelPlan
+
+    late = world.a.members[0]
+    TravelPlan.objects.create(participant=late, arrival_date=datetime.date(2023, 7, 11),
+                              arrival_time=datetime.time(15, 0))
+    leaving = world.b.members[0]
+    TravelPlan.objects.create(participant=leaving, departure_date=datetime.date(2023, 7, 11),
+                              departure_time=datetime.time(16, 30))
+    offered = free_slots(world.conference, delegation_ids=[world.a.delegation.pk, world.b.delegation.pk],
+                         participant_ids=[late.pk, leaving.pk])
+    assert [choice.slot for choice in offered] == [world.slots[1]]  # 15:00 only: not 14:00, not 16:00
+    with pytest.raises(AccordError, match="not arrived yet or has already left"):
+        _request(world, members=[late], slots=[world.slots[0]])
+    meeting = _request(world, members=[late], slots=[world.slots[1], world.slots[2]])
+    with pytest.raises(AccordError, match="not arrived yet or has already left"):
+        services.bilateral_accept(meeting, actor=world.b.focal, slot_id=world.slots[2].pk,
+                                  attendee_ids=[leaving.pk])
+    meeting, _warnings = services.bilateral_accept(meeting, actor=world.b.focal, slot_id=world.slots[1].pk,
+                                                   attendee_ids=[leaving.pk])
+    assert meeting.starts_at == cairo(11, 15)
