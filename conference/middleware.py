@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 #: The saved language is kept on the session for this long (seconds) before it is looked up again, so that a
@@ -71,6 +71,33 @@ class PreferredLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class ConferenceTimeZoneMiddleware:
+    """Every date and time of a request is shown and entered in the current conference's time zone.
+
+    Times are stored in UTC (``USE_TZ``); with the conference's zone active, templates, the admin's forms and
+    changelists and Django's form fields convert to and from it (an organizer's 23:59 in Cairo is stored as
+    20:59 UTC and shown back as 23:59). The current conference comes from the shared cache, so no query while
+    it is unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    #: Answered without the conference (and without the database for ``/healthz``).
+    SKIPPED_PREFIXES = ("/healthz", "/static/")
+
+    def __call__(self, request):
+        from .selectors import current_conference
+
+        conference = None if request.path.startswith(self.SKIPPED_PREFIXES) else current_conference()
+        if conference is not None:
+            timezone.activate(conference.tz)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 def session_passed_mfa(request, user) -> bool:

@@ -20,6 +20,7 @@ from .enums import BadgeFormat, DelegationKind, EmailKind, PartnerRole
 from .languages import codes as language_codes
 from .languages import is_known as is_known_language
 from .validators import validate_single_line
+from .zones import zone_label
 
 
 def localized(obj, field: str, language: str | None = None) -> str:
@@ -125,6 +126,11 @@ class Conference(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def time_zone_label(self) -> str:
+        """The zone's name in the active language ("Cairo time", "توقيت القاهرة"), for pages that say which."""
+        return zone_label(self.time_zone)
 
     def localized_name(self, language: str | None = None) -> str:
         return localized(self, "name", language)

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "conference.middleware.PreferredLanguageMiddleware",
+    "conference.middleware.ConferenceTimeZoneMiddleware",
     "conference.middleware.StaffTwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
 ]

@@ -18,6 +18,7 @@ from conference.enums import EmailKind
 from conference.mail import build_message
 from conference.models import localized
 from conference.selectors import conference_email_text
+from conference.zones import zone_label_lazy
 
 from .models import Invitation, ParticipantNotice
 
@@ -89,7 +90,7 @@ def invitation_email(invitation: Invitation, token: str) -> EmailMultiAlternativ
         "name": " ".join(p for p in (invitation.first_name, invitation.last_name) if p),
         "link": invitation_link(token),
         "expires_at": invitation.expires_at.astimezone(tz),
-        "time_zone": conference.time_zone,
+        "time_zone": zone_label_lazy(conference.time_zone),
     }
     return build_email(
         "invitation", context, subject=subject, to=invitation.email, language=language,

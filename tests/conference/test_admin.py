@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conference.models import AuditLog, Conference, Delegation
+from conference.selectors import current_conference
 from conference.services import audit_record
 from registration.models import Participant
 from tests.factories import (
@@ -26,6 +27,7 @@ def staff_client(client):
 
 
 def _count_queries(client, url):
+    current_conference()  # the time-zone middleware reads it on a first request, then from the shared cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -51,7 +51,7 @@ def test_every_page_in_every_language_logs_no_console_error(live_server, transac
                     page.set_default_timeout(15000)
                     current = {"url": ""}
                     page.on("console", lambda message: message.type == "error" and errors.append(
-                        f"{language} {current['url']}: {message.text}"))
+                        f"{language} {current['url']}: {message.text} ({message.location.get('url')})"))
                     page.on("pageerror", lambda error: errors.append(f"{language} {current['url']}: {error}"))
                     for name, page_who, url_of in PAGES:
                         if page_who != who:

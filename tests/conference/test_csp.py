@@ -27,3 +27,11 @@ def test_csp_quoted_sources_are_keywords_or_real_nonces(settings):
         assert bad == [], (url, bad)
         assert "'nonce'" not in directives["script-src"]
         assert directives["script-src"][0] == "'self'"
+
+
+def test_favicon_address_leads_to_the_static_icon_not_a_404(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, "/static/favicon.svg")
+    assert open(finders.find("favicon.svg"), encoding="utf-8").read().startswith("<svg")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conference.models import AuditLog
+from conference.selectors import current_conference
 from logistics.models import TravelDocument, TravelPlan
 from onsite.models import Badge
 from registration.enums import InvitationStatus, ParticipantStatus
@@ -45,6 +46,7 @@ def many_participants(delegation, count: int, prefix="bulk", **extra):
 
 
 def count_queries(client, url) -> int:
+    current_conference()  # the time-zone middleware reads it on a first request, then from the shared cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         assert response.status_code == 200
@@ -291,6 +293,7 @@ def test_participant_export_csv_neutralises_formulas_and_constant_queries(admin_
 
     def export(fmt):
         ids = list(Participant.objects.values_list("pk", flat=True))
+        current_conference()  # the time-zone middleware reads it on a first request, then from the shared cache
         with CaptureQueriesContext(connection) as queries:
             response = admin_client.post(CHANGELIST, {"action": f"export_{fmt}", "_selected_action": ids})
         assert response.status_code == 200
