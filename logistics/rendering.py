@@ -1,7 +1,8 @@
 """The visa support letter as PDF bytes: a pure renderer (no write, no query beyond what was prefetched).
 
 ``render_visa_letter(participant, *, reference, issued_at)`` reads the participant, its conference, delegation,
-travel document and the conference's hosts (prefetch them; ``services.visa_letter_issue`` does) and renders the A4
+travel document and the conference's hosts (prefetch them; ``services.visa_letter_issue`` does), and the conference's
+titles (``conference.honorifics``, one cached read), and renders the A4
 letter in the participant's preferred language (Arabic right to left).
 """
 
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from conference.enums import PartnerRole
+from conference.honorifics import printed_honorific
 from conference.models import localized
 from conference.pdf import render_pdf
 from registration.models import Participant
@@ -56,7 +58,8 @@ def render_visa_letter(participant: Participant, *, reference: str, issued_at) -
             "host_country": _host_country(conference.country, language),
             "hosts": [localized(host, "name", language) for host in hosts],
             "participant": participant,
-            "title": participant.get_title_display() if participant.title else "",
+            # The organizers' form of the title for this language and the participant's gender ("القاضية").
+            "title": printed_honorific(conference, participant.title, participant.gender, language),
             "full_name": participant.full_name or participant.email,
             "nationality": _country_name(participant.nationality, language),
             "delegation": participant.delegation.display_name(language) if participant.delegation else "",

@@ -2,7 +2,11 @@
 
 Spreadsheet formula injection: any text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return is prefixed with an apostrophe so that Excel/LibreOffice show it as text and never run
-it. Passport data is never exported. The query count does not depend on the number of rows.
+it. The query count does not depend on the number of rows.
+
+Columns of sensitive data (``ExportColumns.sensitive``: passport data) show their values only to an exporting user
+who holds that class's permission, a mask to everyone else; each export by a user writes the read log for the
+kinds of data its added columns hold (``ExportColumns.kind``), through ``privacy.services.reads.record_read``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from conference.honorifics import printed_honorific
+from privacy.enums import ReadWhere
+from privacy.sensitive import mask, may_see
+from privacy.services.reads import record_read
 
 from .models import Participant
 
@@ -49,6 +59,11 @@ class ExportColumns:
 
     related: tuple[str, ...]
     columns: Callable[[], list[tuple[Any, Callable]]]
+    #: A ``privacy.sensitive`` class (``"passport"``): the values are masked unless the exporting user may see it.
+    sensitive: str | None = None
+    #: The ``privacy.enums.RetentionKind`` these columns hold, and what, for the read log of each export.
+    kind: str | None = None
+    what: str = ""
 
 
 _ADDED: list[ExportColumns] = []
@@ -61,10 +76,23 @@ def add_export_columns(added: ExportColumns) -> ExportColumns:
     return added
 
 
-def _columns():
+def _masked(getter: Callable) -> Callable:
+    return lambda participant: mask(getter(participant), allowed=False)
+
+
+def _added_columns(user) -> list[tuple[Any, Callable]]:
+    columns = []
+    for added in _ADDED:
+        hidden = added.sensitive is not None and not may_see(user, added.sensitive)
+        columns += [(title, _masked(getter) if hidden else getter) for title, getter in added.columns()]
+    return columns
+
+
+def _columns(user=None):
     return [
         (_("ID"), lambda p: p.public_id),
-        (_("Title"), lambda p: p.get_title_display()),
+        # As badges and letters print it: the organizers' list, in the export's language and the person's gender.
+        (_("Title"), lambda p: printed_honorific(p.conference_id, p.title, p.gender, get_language() or "en")),
         (_("Given names"), lambda p: p.first_name),
         (_("Surname"), lambda p: p.last_name),
         (_("Name on badge"), lambda p: p.badge_name),
@@ -82,7 +110,7 @@ def _columns():
         (_("Preferred language"), lambda p: p.preferred_language),
         (_("Dietary needs"), lambda p: p.dietary_needs),
         (_("Accessibility needs"), lambda p: p.accessibility_needs),
-        *[column for added in _ADDED for column in added.columns()],
+        *_added_columns(user),
         (_("Checked in"), lambda p: p.checked_in_at),
     ]
 
@@ -93,28 +121,40 @@ def export_queryset(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
         "delegation__code", "last_name", "id")
 
 
-def participant_rows(queryset: QuerySet[Participant]):
-    """Header then one neutralised row per participant (streams through the queryset in chunks)."""
-    columns = _columns()
+def export_reads_record(queryset: QuerySet[Participant], *, reader) -> int:
+    """Write the read log of an export by ``reader``: one entry per participant for each kind of data the added
+    columns hold (masked columns are not read). Returns the number of entries."""
+    written = 0
+    for added in _ADDED:
+        if added.kind is None or (added.sensitive is not None and not may_see(reader, added.sensitive)):
+            continue
+        written += record_read(queryset, reader=reader, kind=added.kind, what=added.what, where=ReadWhere.EXPORT)
+    return written
+
+
+def participant_rows(queryset: QuerySet[Participant], *, user=None):
+    """Header then one neutralised row per participant (streams through the queryset in chunks); sensitive
+    columns masked unless ``user`` may see them."""
+    columns = _columns(user)
     yield [str(title) for title, _getter in columns]
     for participant in export_queryset(queryset).iterator(chunk_size=500):
         yield [neutralize(getter(participant)) for _title, getter in columns]
 
 
-def participants_csv(queryset: QuerySet[Participant]) -> bytes:
+def participants_csv(queryset: QuerySet[Participant], *, user=None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in participant_rows(queryset):
+    for row in participant_rows(queryset, user=user):
         writer.writerow(row)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def participants_xlsx(queryset: QuerySet[Participant]) -> bytes:
+def participants_xlsx(queryset: QuerySet[Participant], *, user=None) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Participants"))[:31])
-    for row in participant_rows(queryset):
+    for row in participant_rows(queryset, user=user):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -286,3 +286,19 @@ def test_french_promotion_email_spacing(french_world, mailoutbox, django_capture
     assert "\nlundi 10 juillet 2023, 10:30–12:00 (Africa/Cairo)\nSalle Louxor\n" in body, body
     assert "Salle\u202f: Salle" not in body and "Salle: Salle" not in body
     assert french_spacing_problems(body) == []
+
+
+def test_french_visa_letter_spacing(french_world):
+    from django.utils import timezone
+
+    from logistics.rendering import render_visa_letter
+    from tests.factories import ParticipantFactory
+
+    participant = ParticipantFactory(conference=french_world["conference"], delegation=french_world["delegation"],
+                                     status="approved", preferred_language="fr", first_name="Jeanne",
+                                     last_name="Dupont", title="judge", gender="female")
+    text = _pdf_text(render_visa_letter(participant, reference="SHARM2023/VISA/0001", issued_at=timezone.now()))
+    assert "à la réunion intitulée «\u202fConférence interrégionale\u202f»" in text.replace("\n", " ")
+    assert "(lieu\u202f: Centre des congrès)" in text.replace("\n", " ")
+    assert "Mme la juge Jeanne Dupont" in text
+    assert french_spacing_problems(text) == []

@@ -173,3 +173,44 @@ def test_badge_document_language_follows_its_badges(conference):
     assert 'class="honorific">M. le juge<' in html
     mixed = render_badges_html([french, english])
     assert '<html lang="en" dir="ltr">' in mixed
+
+
+def _letter_text(participant) -> str:
+    from django.utils import timezone
+
+    from logistics.rendering import render_visa_letter
+
+    content = render_visa_letter(participant, reference="SHARM2023/VISA/0001", issued_at=timezone.now())
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def test_visa_letter_prints_the_title_for_the_language_and_gender(conference):
+    from tests.factories import ParticipantFactory
+
+    judge_ar = ParticipantFactory(conference=conference, status="approved", preferred_language="ar", title="judge",
+                                  gender="female", first_name="Amina", last_name="Diallo")
+    judge_fr = ParticipantFactory(conference=conference, status="approved", preferred_language="fr", title="judge",
+                                  gender="female", first_name="Amina", last_name="Diallo")
+    ambassador_ar = ParticipantFactory(conference=conference, status="approved", preferred_language="ar", title="he",
+                                       gender="male", first_name="Omar", last_name="Fahmy")
+    arabic = _letter_text(judge_ar)
+    assert "القاضية" in arabic and "Amina Diallo" in arabic
+    assert "Mme la juge Amina Diallo" in _letter_text(judge_fr)
+    ambassador = _letter_text(ambassador_ar)
+    assert "سعادة" in ambassador and "معالي" not in ambassador
+
+
+def test_participant_export_prints_the_title_in_the_export_language(conference):
+    from django.utils import translation
+
+    from registration.exports import participants_csv
+    from registration.models import Participant
+    from tests.factories import ParticipantFactory
+
+    ParticipantFactory(conference=conference, title="judge", gender="female", email="judge@example.org")
+    with translation.override("fr"):
+        french = participants_csv(Participant.objects.filter(conference=conference)).decode("utf-8-sig")
+    with translation.override("ar"):
+        arabic = participants_csv(Participant.objects.filter(conference=conference)).decode("utf-8-sig")
+    assert "Mme la juge" in french
+    assert "القاضية" in arabic
