@@ -107,6 +107,25 @@ def public_session(conference: Conference | None, session_id: int) -> Session:
     return session
 
 
+@dataclass(frozen=True)
+class SeatCounts:
+    """A session's sign-ups: confirmed seats, seats left (``None`` without a capacity), people waiting."""
+
+    confirmed: int
+    seats_left: int | None
+    waiting: int
+
+
+def session_seat_counts(session: Session) -> SeatCounts:
+    """How many seats of ``session`` are taken and left, and how long its waiting list is (one query)."""
+    counts = SessionSignup.objects.filter(session=session).aggregate(
+        confirmed=Count("id", filter=Q(status=SignupStatus.CONFIRMED)),
+        waiting=Count("id", filter=Q(status=SignupStatus.WAITLISTED)),
+    )
+    seats_left = None if session.capacity is None else max(session.capacity - counts["confirmed"], 0)
+    return SeatCounts(confirmed=counts["confirmed"], seats_left=seats_left, waiting=counts["waiting"])
+
+
 def signups_with_position(participant: Participant) -> list[SessionSignup]:
     """The participant's sign-ups with their session; waitlisted ones get ``position`` (1 = next in line)."""
     ahead = (

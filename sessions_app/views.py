@@ -158,6 +158,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": participant,
             "signup": signup,
             "position": position,
+            "seats": selectors.session_seat_counts(session) if session.signup_required else None,
             "tz": conference.tz,
             "day": timezone.localtime(session.starts_at, conference.tz).date(),
         },
