@@ -68,3 +68,13 @@ def test_arabic_day_page_joins_interpretation_languages_with_the_arabic_comma(cl
 def test_arabic_badge_dates_use_arabic_month_names(conference):
     data = badge_data(approved_with_badge(conference=conference, preferred_language="ar"))
     assert data["dates"] == "10–13 يوليو 2023"
+
+
+@pytest.mark.parametrize(("language", "joined"), [("ar", "أ؛ ب"), ("fr", "أ\u202f; ب"), ("en", "أ; ب")])
+def test_join_clauses_uses_the_language_semicolon(language, joined):
+    from conference.lists import join_clauses
+
+    template = Template("{% load accord_text %}{{ values|join_clauses }}")
+    with translation.override(language):
+        assert join_clauses(["أ", "", "ب"]) == joined
+        assert template.render(Context({"values": ["أ", "ب"]})) == joined
