@@ -30,3 +30,18 @@ def stay_windows(conference, participant_ids) -> dict[int, tuple[datetime.dateti
         if arrival or departure:
             windows[participant_id] = (arrival, departure)
     return windows
+
+
+def stay_nights(conference, participant_ids) -> dict[int, tuple[datetime.date | None, datetime.date | None]]:
+    """For each participant with travel data, the hotel's check-in and check-out dates: the day they arrive and
+    the day they leave, in the conference's zone, either None when not given. One query, whatever the number.
+
+    Today from the travel plan's arrival and departure dates (the travel step). The rooming list and the
+    allowances take their nights from here."""
+    rows = TravelPlan.objects.filter(participant__conference=conference, participant_id__in=list(participant_ids))
+    return {
+        participant_id: (arrival_date, departure_date)
+        for participant_id, arrival_date, departure_date in rows.values_list(
+            "participant_id", "arrival_date", "departure_date")
+        if arrival_date or departure_date
+    }

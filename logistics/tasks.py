@@ -42,3 +42,6 @@ def send_visa_letter_task(self, *, participant_id: int) -> bool:
     from .services import visa_letter_send
 
     return visa_letter_send(participant_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+from .tasks_stay import send_due_rooming_lists_task, send_rooming_list_task  # noqa: E402,F401 - autodiscovered here
