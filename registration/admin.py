@@ -76,7 +76,7 @@ class DecisionForm(forms.Form):
 
 PARTICIPANT_READONLY = [
     "public_id", "status", "status_reason", "source", "photo", "submitted_at", "decided_at", "decided_by",
-    "endorsed_at", "endorsed_by", "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
+    "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
 ]
 
 
@@ -88,7 +88,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = [
         "conference", ("delegation", DelegationNameFilter), "delegation__kind", "category", "status",
         ("nationality", CountryFilter),
-        "gender", ("endorsed_at", admin.EmptyFieldListFilter),
+        "gender",
     ]
     search_fields = ["first_name", "last_name", "badge_name", "badge_name_ar", "email", "delegation__code"]
     date_hierarchy = "created_at"
@@ -102,8 +102,8 @@ class ParticipantAdmin(admin.ModelAdmin):
                "invite_selected_as_focal_points", "export_csv", "export_xlsx"]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
-        (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "endorsed_at",
-                                    "endorsed_by", "decided_at", "decided_by"]}),
+        (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
+                                    "decided_by"]}),
         (_("Identity"), {"fields": [
             "title", "first_name", "last_name", "badge_name", "badge_name_ar", "gender", "position",
             "organization", "phone", "nationality", "preferred_language", "languages_spoken", "photo",
@@ -294,12 +294,6 @@ class ParticipantAdmin(admin.ModelAdmin):
                              len(result.done)) % {"count": len(result.done), "verb": verb},
                     messages.SUCCESS,
                 )
-            if result.not_submitted:
-                count = len(result.not_submitted)
-                self.message_user(request, ngettext(
-                    "%(count)d participant skipped: they have not submitted their registration yet.",
-                    "%(count)d participants skipped: they have not submitted their registration yet.", count,
-                ) % {"count": count}, messages.WARNING)
             for participant, reason in result.skipped[:20]:
                 self.message_user(request, f"{participant}: {reason}", messages.WARNING)
             if len(result.skipped) > 20:
@@ -358,14 +352,12 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _export(self, request, queryset, *, fmt: str) -> HttpResponse:
         audit_record(actor=request.user, action="participant.export", conference=None,
                      changes={"format": fmt, "count": queryset.count()})
-        exports.export_reads_record(queryset, reader=request.user)
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
-            response = HttpResponse(exports.participants_csv(queryset, user=request.user),
-                                    content_type="text/csv; charset=utf-8")
+            response = HttpResponse(exports.participants_csv(queryset), content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
-                exports.participants_xlsx(queryset, user=request.user),
+                exports.participants_xlsx(queryset),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="participants-{stamp}.{fmt}"'
