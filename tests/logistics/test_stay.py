@@ -199,3 +199,20 @@ def test_rooming_list_query_count_does_not_grow(conference, organizer, django_as
                                         actor=organizer)
     with django_assert_num_queries(2):
         assert len(selectors_stay.rooming_list(hotel)) == 22
+
+
+def test_the_schedule_sends_only_hotels_that_asked_and_changed(conference, organizer, mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    scheduled = make_hotel(conference, name="Scheduled", send_on_schedule=True)
+    manual = make_hotel(conference, name="Manual")
+    for hotel in (scheduled, manual):
+        services_stay.room_booking_save(hotel=hotel, guest=make_guest(conference), room_type="single",
+                                        actor=organizer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services_stay.rooming_lists_send_due() == 1
+    assert [send.hotel.name for send in RoomingListSend.objects.all()] == ["Scheduled"]
+    assert RoomingListSend.objects.get().trigger == "schedule"
+    assert len(mailoutbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services_stay.rooming_lists_send_due() == 0  # nothing changed since
+    assert len(mailoutbox) == 1
