@@ -48,4 +48,4 @@ register(
 
 register_sensitive_permission(PASSPORT, PASSPORT_PERMISSION)
 
-from . import privacy_stay  # noqa: E402,F401 - the stay and allowances declare theirs beside
+from . import privacy_stay, privacy_travel  # noqa: E402,F401 - the stay, allowances and travel declare theirs beside

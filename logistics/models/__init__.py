@@ -2,9 +2,20 @@
 logistics and the stay (itineraries, transfers, hotels, allowances) add theirs beside it, imported here."""
 
 from .allowances import Allowance, DsaRate
+from .itinerary import (
+    DelegationFunding,
+    Itinerary,
+    ItineraryChangeRequest,
+    ItineraryLeg,
+    ManifestPrint,
+    TravelSettings,
+)
 from .stay import Hotel, RoomBlock, RoomBooking, RoomingListSend, RoommateRequest, StayRules
+from .transfers import TransferRun, TransferSeat, Vehicle
 from .travel import TravelDocument, TravelPlan, VisaLetter, visa_letter_path
 
 __all__ = [
     "Allowance", "DsaRate", "Hotel", "RoomBlock", "RoomBooking", "RoomingListSend", "RoommateRequest", "StayRules",
+    "DelegationFunding", "Itinerary", "ItineraryChangeRequest", "ItineraryLeg", "ManifestPrint", "TravelSettings",
+    "TransferRun", "TransferSeat", "Vehicle",
     "TravelDocument", "TravelPlan", "VisaLetter", "visa_letter_path"]
