@@ -181,6 +181,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     side = services.side_of(request.user, meeting)
     may_answer = meeting.status == BilateralStatus.REQUESTED and side is not None and side == meeting.awaiting
     counter_form = None
+    answer_members = []
     if may_answer:
         members = list(meeting.attendees.all())
         choices = selectors.free_slots(
@@ -189,10 +190,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             exclude_meeting_id=meeting.pk,
         )
         counter_form = CounterForm(slots=choices, tz=conference.tz)
+        mine = meeting.delegation_of(side)
+        chosen = {a.participant_id for a in members}
+        answer_members = [(p, p.pk in chosen) for p in _members(mine)]
     rounds = [(number, list(group)) for number, group in groupby(meeting.proposals.all(), key=lambda p: p.round)]
     return render(request, "cooperation/meeting_detail.html", {
         "meeting": meeting, "side": side, "may_answer": may_answer, "counter_form": counter_form,
         "answer_slots": _answer_slots(meeting) if may_answer else [], "rounds": rounds,
+        "answer_members": answer_members,
         "may_cancel": meeting.status in (BilateralStatus.REQUESTED, BilateralStatus.ACCEPTED)
         and (side is not None or is_organizer(request.user)),
         "warnings": services.clash_warnings(meeting) if meeting.status == BilateralStatus.ACCEPTED else [],
@@ -224,18 +229,20 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
     conference = _conference()
     meeting = selectors.meeting_for(request.user, conference, pk)
     action = request.POST.get("action")
+    attendee_ids = [int(x) for x in request.POST.getlist("attendees") if x.isdigit()] or None
     try:
         if action == "accept":
             slot_id = request.POST.get("slot", "")
             if not slot_id.isdigit():
                 raise AccordError(_("Choose one of the slots proposed in the last round."))
-            meeting, warnings = services.bilateral_accept(meeting, actor=request.user, slot_id=int(slot_id))
+            meeting, warnings = services.bilateral_accept(meeting, actor=request.user, slot_id=int(slot_id),
+                                                          attendee_ids=attendee_ids)
             messages.success(request, _("The meeting is confirmed."))
             for warning in warnings:
                 messages.warning(request, warning)
         elif action == "counter":
             ids = [int(x) for x in request.POST.getlist("slots") if x.isdigit()]
-            services.bilateral_counter(meeting, actor=request.user, slot_ids=ids)
+            services.bilateral_counter(meeting, actor=request.user, slot_ids=ids, attendee_ids=attendee_ids)
             messages.success(request, _("Your proposal is sent to the other delegation."))
         elif action == "decline":
             services.bilateral_decline(meeting, actor=request.user)

@@ -76,7 +76,7 @@ class DecisionForm(forms.Form):
 
 PARTICIPANT_READONLY = [
     "public_id", "status", "status_reason", "source", "photo", "submitted_at", "decided_at", "decided_by",
-    "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
+    "endorsed_at", "endorsed_by", "checked_in_at", "checked_in_by", "created_at", "updated_at", "audit_history", "notices_sent",
 ]
 
 
@@ -88,7 +88,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = [
         "conference", ("delegation", DelegationNameFilter), "delegation__kind", "category", "status",
         ("nationality", CountryFilter),
-        "gender",
+        "gender", ("endorsed_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["first_name", "last_name", "badge_name", "badge_name_ar", "email", "delegation__code"]
     date_hierarchy = "created_at"
@@ -102,8 +102,8 @@ class ParticipantAdmin(admin.ModelAdmin):
                "invite_selected_as_focal_points", "export_csv", "export_xlsx"]
     fieldsets = [
         (None, {"fields": ["conference", "delegation", "category", "email", "user", "public_id"]}),
-        (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "decided_at",
-                                    "decided_by"]}),
+        (_("Decision"), {"fields": ["status", "status_reason", "source", "submitted_at", "endorsed_at",
+                                    "endorsed_by", "decided_at", "decided_by"]}),
         (_("Identity"), {"fields": [
             "title", "first_name", "last_name", "badge_name", "badge_name_ar", "gender", "position",
             "organization", "phone", "nationality", "preferred_language", "languages_spoken", "photo",
@@ -294,6 +294,12 @@ class ParticipantAdmin(admin.ModelAdmin):
                              len(result.done)) % {"count": len(result.done), "verb": verb},
                     messages.SUCCESS,
                 )
+            if result.not_submitted:
+                count = len(result.not_submitted)
+                self.message_user(request, ngettext(
+                    "%(count)d participant skipped: they have not submitted their registration yet.",
+                    "%(count)d participants skipped: they have not submitted their registration yet.", count,
+                ) % {"count": count}, messages.WARNING)
             for participant, reason in result.skipped[:20]:
                 self.message_user(request, f"{participant}: {reason}", messages.WARNING)
             if len(result.skipped) > 20:
