@@ -98,6 +98,12 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    # A focal point backed this open request where only the organizers may approve (``open_request_endorse``).
+    endorsed_at = models.DateTimeField(_("endorsed by the focal point"), null=True, blank=True)
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("endorsing focal point"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), on_delete=models.SET_NULL, null=True,

@@ -38,9 +38,10 @@ register(
         "public_id": "a random identifier: names nobody once the rest is purged",
         "preferred_language": "the language of an answer still owed (a deletion request); names nobody",
         ("consent_privacy_at", "consent_directory", "consent_photos"): "proof of what the participant consented to",
-        ("form_step", "submitted_at", "decided_at", "checked_in_at", "created_at", "updated_at"):
+        ("form_step", "submitted_at", "decided_at", "endorsed_at", "checked_in_at", "created_at", "updated_at"):
             "workflow dates, counted in the aggregates",
         ("decided_by", "checked_in_by"): "the staff account accountable for the decision or the check-in",
+        "endorsed_by": "the focal point accountable for backing the request",
     },
 )
 

@@ -301,6 +301,30 @@ def open_request_create(
     return participant
 
 
+def open_request_endorse(participant: Participant, *, actor) -> Participant:
+    """A focal point backs a pending open request where only the organizers may approve (the conference's
+    ``focal_points_may_approve`` is off): who and when are recorded (``endorsed_at``, ``endorsed_by``, an audit
+    entry) and the request stays pending for the organizers' decision. Refused when the request was decided or
+    endorsed already, or the delegation's quota is full (the organizers could not accept it either).
+    """
+    with transaction.atomic():
+        if participant.delegation_id is not None:
+            delegation = _locked(participant.delegation)
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if not is_pending_request(participant):
+            raise AccordError(_("This request has already been decided."))
+        if participant.endorsed_at is not None:
+            raise AccordError(_("This request has already been endorsed."))
+        if participant.delegation_id is not None:
+            _check_quota(delegation, participant.category)
+        participant.endorsed_at = timezone.now()
+        participant.endorsed_by = actor
+        participant.save(update_fields=["endorsed_at", "endorsed_by", "updated_at"])
+        audit_record(actor=actor, action="participant.endorse", target=participant,
+                     conference=participant.conference)
+    return participant
+
+
 def open_request_decide(participant: Participant, *, actor, approve: bool, reason: str = "") -> Participant:
     """Accept (approve, within the delegation's quota) or reject a pending open request to join a delegation.
 

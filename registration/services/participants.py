@@ -310,6 +310,15 @@ def participant_cancel(participant: Participant, *, actor, reason: str = "") -> 
 class BulkResult:
     done: list[Participant] = field(default_factory=list)
     skipped: list[tuple[Participant, str]] = field(default_factory=list)
+    #: Left out of a bulk approval: they never submitted their registration (counted apart, with the reason).
+    not_submitted: list[Participant] = field(default_factory=list)
+
+
+def never_submitted(participant: Participant) -> bool:
+    """Invited and never submitted the form (or rejected before submitting): not for a bulk approval."""
+    return participant.status == ParticipantStatus.INVITED or (
+        participant.status == ParticipantStatus.REJECTED and participant.submitted_at is None
+    )
 
 
 def _bulk(decide, participants: Iterable[Participant], **kwargs) -> BulkResult:
@@ -323,8 +332,14 @@ def _bulk(decide, participants: Iterable[Participant], **kwargs) -> BulkResult:
 
 
 def participants_approve(participants: Iterable[Participant], *, actor, reason: str = "") -> BulkResult:
-    """Approve each participant in its own transaction; those whose status forbids it are skipped."""
-    return _bulk(participant_approve, participants, actor=actor, reason=reason)
+    """Approve each participant in its own transaction; those whose status forbids it are skipped, and those who
+    never submitted their registration are left out (``BulkResult.not_submitted``): one by one, an organizer
+    may still approve them (``participant_approve``)."""
+    participants = list(participants)
+    result = _bulk(participant_approve, [p for p in participants if not never_submitted(p)], actor=actor,
+                   reason=reason)
+    result.not_submitted = [p for p in participants if never_submitted(p)]
+    return result
 
 
 def participants_reject(participants: Iterable[Participant], *, actor, reason: str) -> BulkResult:

@@ -30,6 +30,7 @@ from ..services.nominations import (
     nomination_letter_upload,
     nomination_substitute,
     open_request_decide,
+    open_request_endorse,
 )
 from ..services.participants import participant_approve, participant_reject
 from .files import private_file_response
@@ -128,6 +129,16 @@ def member_decide(request: HttpRequest, code: str, public_id: str) -> HttpRespon
         return redirect("registration:delegation", code=delegation.code)
     approve = form.cleaned_data["decision"] == "approve"
     reason = form.cleaned_data["reason"]
+    if pending_request and approve and not may_decide(delegation):
+        # Only the organizers approve in this conference: the focal point's "Accept" is an endorsement.
+        try:
+            open_request_endorse(member, actor=request.user)
+        except AccordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You endorsed the request of %(name)s; the organizers will decide.")
+                             % {"name": member})
+        return redirect("registration:delegation", code=delegation.code)
     try:
         if pending_request:
             open_request_decide(member, actor=request.user, approve=approve, reason=reason)

@@ -109,6 +109,8 @@ def test_open_request_concurrent_double_submit_creates_one(transactional_db, set
 def test_pending_request_holds_no_seat_and_focal_point_accepts_within_quota(
     client, conference, delegation, mailoutbox, django_capture_on_commit_callbacks
 ):
+    conference.focal_points_may_approve = True
+    conference.save()
     focal = UserFactory()
     delegation.focal_points.add(focal)
     requester = UserFactory()
@@ -120,7 +122,7 @@ def test_pending_request_holds_no_seat_and_focal_point_accepts_within_quota(
     client.force_login(focal)
     page = client.get(reverse("registration:delegation", kwargs={"code": "EGY"}))
     assert list(page.context["requests"]) == [request]
-    # The conference does not let focal points approve members, but open requests are theirs to decide.
+    # The conference lets focal points approve: their "Accept" approves (otherwise it endorses, test_endorsement.py).
     url = reverse("registration:delegation_decide", kwargs={"code": "EGY", "public_id": request.public_id})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"decision": "approve"})
