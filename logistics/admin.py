@@ -24,6 +24,7 @@ from .services import (
     travel_document_admin_save,
     travel_document_view_record,
     travel_plan_save,
+    travel_plan_view_record,
     visa_letter_queue_reissue,
     visa_letter_refusal,
 )
@@ -79,6 +80,11 @@ class TravelPlanInline(_ServiceInline):
         "transfer_needed", "hotel_needed", "room_sharing", "hotel_name",
     ]
     verbose_name_plural = _("travel and hotel")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and request.method == "GET" and TravelPlan.objects.filter(participant=obj).exists():
+            travel_plan_view_record(obj, actor=request.user)
+        return super().get_formset(request, obj, **kwargs)
 
 
 @add_participant_inline

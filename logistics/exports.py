@@ -1,11 +1,14 @@
 """The travel columns of the participant lists (registration's ``add_export_columns``): arrival, departure,
-transfer, hotel and whether a visa letter is needed. Passport data is never exported."""
+transfer, hotel and whether a visa letter is needed; and the passport columns, masked unless the exporting user
+holds the passport permission (the visa officer). Each export is in the read log."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
+from privacy.enums import RetentionKind
+from privacy.sensitive import PASSPORT
 from registration.exports import ExportColumns, add_export_columns
 
 
@@ -54,4 +57,28 @@ def _columns():
     ]
 
 
-TRAVEL_COLUMNS = add_export_columns(ExportColumns(related=("travel_plan", "visa_letter"), columns=_columns))
+def _passport(field: str):
+    def getter(participant):
+        document = _related(participant, "travel_document")
+        value = getattr(document, field) if document is not None else None
+        if hasattr(value, "code"):  # the issuing country
+            return value.code or ""
+        return value
+    return getter
+
+
+def _passport_columns():
+    return [
+        (_("Passport number"), _passport("passport_number")),
+        (_("Passport expiry"), _passport("passport_expiry")),
+        (_("Passport issued by"), _passport("issuing_country")),
+    ]
+
+
+TRAVEL_COLUMNS = add_export_columns(ExportColumns(
+    related=("travel_plan", "visa_letter"), columns=_columns, kind=RetentionKind.TRAVEL_HOTEL, what="travel",
+))
+PASSPORT_COLUMNS = add_export_columns(ExportColumns(
+    related=("travel_document",), columns=_passport_columns, sensitive=PASSPORT, kind=RetentionKind.SENSITIVE,
+    what="travel_document",
+))

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from conference.mail import describe_error, is_permanent, is_transient
 from conference.models import Conference
 from conference.services import AccordError, audit_record
+from privacy.enums import ReadWhere, RetentionKind
+from privacy.services.reads import record_read
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 from registration.services.steps import registration_step_save
@@ -142,9 +144,16 @@ def travel_document_admin_save(participant: Participant, *, actor, values: dict[
 
 
 def travel_document_view_record(participant: Participant, *, actor, via: str) -> None:
-    """Write a read of ``participant``'s passport data (shown in the admin) to the audit log."""
+    """Write a read of ``participant``'s passport data (shown in the admin) to the audit log and the read log."""
     audit_record(actor=actor, action="traveldocument.view", target=participant, conference=participant.conference,
                  changes={"via": via})
+    record_read(participant, reader=actor, kind=RetentionKind.SENSITIVE, what="travel_document",
+                where=ReadWhere.DESK if via == "desk" else ReadWhere.ADMIN)
+
+
+def travel_plan_view_record(participant: Participant, *, actor) -> None:
+    """Write a read of ``participant``'s travel and hotel details (shown in the admin) to the read log."""
+    record_read(participant, reader=actor, kind=RetentionKind.TRAVEL_HOTEL, what="travel", where=ReadWhere.ADMIN)
 
 
 # Visa support letters ------------------------------------------------------------------------------------
@@ -252,6 +261,9 @@ def visa_letter_download_record(letter: VisaLetter, *, actor) -> None:
         conference=participant.conference,
         changes={"visa_letter_reference": letter.reference, "by": "participant" if own else "staff"},
     )
+    if not own:  # the read log tells a participant who else read their data
+        record_read(participant, reader=actor, kind=RetentionKind.SENSITIVE, what="visa_letter",
+                    where=ReadWhere.DOWNLOAD)
 
 
 def visa_letter_queue_issue(participant_id: int) -> None:

@@ -358,12 +358,14 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _export(self, request, queryset, *, fmt: str) -> HttpResponse:
         audit_record(actor=request.user, action="participant.export", conference=None,
                      changes={"format": fmt, "count": queryset.count()})
+        exports.export_reads_record(queryset, reader=request.user)
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
-            response = HttpResponse(exports.participants_csv(queryset), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(exports.participants_csv(queryset, user=request.user),
+                                    content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
-                exports.participants_xlsx(queryset),
+                exports.participants_xlsx(queryset, user=request.user),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="participants-{stamp}.{fmt}"'
