@@ -9,8 +9,9 @@ class LogisticsConfig(AppConfig):
     def ready(self) -> None:
         from registration.signals import participant_approved
 
-        # forms: the travel and visa steps join the registration form; exports: the travel columns join its lists.
-        from . import exports, forms, receivers
+        # forms: the travel and visa steps join the registration form; exports: the travel columns join its lists;
+        # dashboard: the arrivals chart joins the organizers' dashboard.
+        from . import dashboard, exports, forms, receivers
 
         participant_approved.connect(receivers.on_participant_approved, dispatch_uid="logistics_participant_approved")
-        del exports, forms
+        del dashboard, exports, forms

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import Conference, Delegation
 from conference.selectors import delegations_by_name
 
+from .dashboard import dashboard_extra_charts
 from .enums import Gender, ParticipantCategory, ParticipantStatus, RequestKind
 from .models import Participant
 
@@ -135,7 +136,8 @@ def dashboard_charts(conference: Conference, counts: dict) -> dict:
 
     ``counts`` is :func:`conference_dashboard`'s answer (its delegations, categories and genders are reused).
     Two aggregate queries: registrations per day (in the conference's time zone) and status, and participants
-    per delegation and category. Registrations over time are cumulative per status, day by day.
+    per delegation and category, and those of the other apps' charts (``extra``, see registration.dashboard).
+    Registrations over time are cumulative per status, day by day.
     """
     participants = Participant.objects.filter(conference=conference).order_by()
     per_day = (
@@ -181,6 +183,8 @@ def dashboard_charts(conference: Conference, counts: dict) -> dict:
             ],
         },
         "genders": [{"value": row["value"], "label": str(row["label"]), "count": row["count"]} for row in counts["genders"]],
+        # the other apps' charts (logistics: arrivals by day), through registration.dashboard's extension point
+        "extra": dashboard_extra_charts(conference),
     }
 
 

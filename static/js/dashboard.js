@@ -67,13 +67,16 @@
       });
     }
 
-    var arrivals = document.getElementById("chart-arrivals");
-    if (arrivals && data.arrivals) {
-      new Chart(arrivals, {
+    // The other apps' charts (logistics: arrivals by day): one bar per day.
+    Array.prototype.forEach.call(document.querySelectorAll("canvas.extra-chart"), function (canvas) {
+      var chart = data.extra[Number(canvas.dataset.index)];
+      if (!chart) { return; }
+      new Chart(canvas, {
         type: "bar",
-        data: { labels: data.arrivals.days, datasets: [{ label: arrivals.dataset.label, data: data.arrivals.counts, backgroundColor: "#0a58a6" }] },
-        options: Object.assign({ scales: { x: { reverse: rtl }, y: { beginAtZero: true, position: rtl ? "right" : "left", ticks: { precision: 0 } } } }, common)
+        data: { labels: chart.days, datasets: [{ label: chart.label, data: chart.counts, backgroundColor: "#0a58a6" }] },
+        options: Object.assign({ scales: { x: { reverse: rtl }, y: { beginAtZero: true, position: rtl ? "right" : "left",
+          ticks: { precision: 0, stepSize: Math.max.apply(null, chart.counts.concat([0])) <= 10 ? 1 : undefined } } } }, common)
       });
-    }
+    });
   });
 })();
