@@ -1,0 +1,106 @@
+"""Allowances: DSA rates (bad input refused by name), the amounts due computed by hand here, the deductions for
+lodging and meals, a rate change in the middle of a stay, rounding, paid lines, and the audit trail."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from conference.models import AuditLog
+from conference.services import AccordError
+from logistics import services_allowances as allowances
+from logistics.models import Allowance, DsaRate
+from tests.factories import StaffFactory
+from tests.logistics.stay_data import JULY, make_guest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizer():
+    return StaffFactory()
+
+
+def _rate(conference, organizer, **values):
+    fields = {"duty_station": "Sharm El Sheikh", "amount": "239", "currency": "usd", "valid_from": JULY[1],
+              "terminal_expenses": "38", **values}
+    return allowances.dsa_rate_save(conference, actor=organizer, **fields)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"amount": None}, "^DSA per night: give an amount"),
+    ({"amount": "-1"}, "^DSA per night: the amount cannot be negative"),
+    ({"terminal_expenses": "-0.01"}, "^Terminal expenses per journey: the amount cannot be negative"),
+    ({"amount": "abc"}, "^DSA per night: give a number"),
+    ({"lodging_share": "101"}, r"^Share deducted when lodging is provided \(%\): at most 100"),
+    ({"currency": "US"}, "^Currency: give the three-letter code"),
+    ({"valid_from": None}, "^Valid from: give a date"),
+])
+def test_a_bad_rate_is_refused_naming_the_field(conference, organizer, values, message):
+    with pytest.raises(AccordError, match=message):
+        _rate(conference, organizer, **values)
+    assert DsaRate.objects.count() == 0
+    assert AuditLog.objects.filter(action="logistics.dsa_rate_save").count() == 0
+
+
+def test_rate_defaults_and_audit(conference, organizer):
+    rate = _rate(conference, organizer)
+    assert (rate.amount, rate.currency, rate.lodging_share, rate.meals_share) == (
+        Decimal("239"), "USD", Decimal("50"), Decimal("30"))
+    allowances.dsa_rate_save(conference, actor=organizer, rate=rate, amount="245.50")
+    entry = AuditLog.objects.filter(action="logistics.dsa_rate_save").order_by("-id").first()
+    assert entry.changes == {"amount": ["239.00", "245.50"]}
+
+
+def test_dsa_computed_by_hand(conference, organizer):
+    _rate(conference, organizer)  # 239 USD a night, terminal expenses 38 USD a journey
+    guest = make_guest(conference, arrive=9, leave=13)  # 4 nights
+    line = allowances.allowance_compute(guest, actor=organizer)
+    # 4 × 239 = 956.00; 2 journeys × 38 = 76.00; total 1 032.00
+    assert (line.nights, line.dsa_amount, line.terminal_amount, line.total, line.currency) == (
+        4, Decimal("956.00"), Decimal("76.00"), Decimal("1032.00"), "USD")
+    # Lodging provided: 50 % less each night: 4 × 119.50 = 478.00; total 554.00
+    line = allowances.allowance_compute(guest, actor=organizer, lodging_provided=True)
+    assert (line.dsa_amount, line.total) == (Decimal("478.00"), Decimal("554.00"))
+    # Lodging and meals: 100 − 50 − 30 = 20 % : 4 × 47.80 = 191.20; total 267.20
+    line = allowances.allowance_compute(guest, actor=organizer, meals_provided=True)
+    assert (line.dsa_amount, line.total) == (Decimal("191.20"), Decimal("267.20"))
+
+
+def test_rate_change_during_the_stay_and_rounding(conference, organizer):
+    _rate(conference, organizer, amount="100.01", lodging_share="33.33")
+    _rate(conference, organizer, amount="120", valid_from=JULY[11], lodging_share="33.33")
+    guest = make_guest(conference, arrive=10, leave=13)  # nights of 10, 11, 12
+    line = allowances.allowance_compute(guest, actor=organizer, lodging_provided=True, journeys=1)
+    # night 10: 100.01 × 66.67 % = 66.676667; nights 11 and 12: 120 × 66.67 % = 80.004 each
+    # sum 226.684667 → rounded once, half up: 226.68; terminal 38 × 1 = 38.00
+    assert (line.dsa_amount, line.terminal_amount, line.total) == (
+        Decimal("226.68"), Decimal("38.00"), Decimal("264.68"))
+
+
+def test_no_rate_or_no_dates_is_refused(conference, organizer):
+    guest = make_guest(conference)
+    with pytest.raises(AccordError, match="^DSA rate: the conference has no DSA rate yet"):
+        allowances.allowance_compute(guest, actor=organizer)
+    _rate(conference, organizer, valid_from=JULY[11])
+    with pytest.raises(AccordError, match="^DSA rate: no rate is valid on the night of 2023-07-10"):
+        allowances.allowance_compute(guest, actor=organizer)
+    assert Allowance.objects.count() == 0
+
+
+def test_a_paid_line_changes_only_with_a_reason(conference, organizer):
+    _rate(conference, organizer)
+    guest = make_guest(conference, arrive=10, leave=13)
+    line = allowances.allowance_compute(guest, actor=organizer)
+    allowances.allowance_mark_paid(line, actor=organizer)
+    with pytest.raises(AccordError, match="^Reason: this allowance has been paid"):
+        allowances.allowance_compute(guest, actor=organizer, nights=2)
+    line.refresh_from_db()
+    assert (line.nights, line.total) == (3, Decimal("793.00"))
+    line = allowances.allowance_compute(guest, actor=organizer, nights=2, reason="Left a day early")
+    assert (line.nights, line.total) == (2, Decimal("554.00"))
+    entry = AuditLog.objects.filter(action="logistics.allowance_compute").order_by("-id").first()
+    assert entry.changes == {"nights": [3, 2], "dsa_amount": ["717.00", "478.00"], "total": ["793.00", "554.00"],
+                             "reason": "Left a day early"}
+    assert datetime.date.today()  # the paid marker stays
+    assert Allowance.objects.get().paid_at is not None
