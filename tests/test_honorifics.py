@@ -214,3 +214,27 @@ def test_participant_export_prints_the_title_in_the_export_language(conference):
         arabic = participants_csv(Participant.objects.filter(conference=conference)).decode("utf-8-sig")
     assert "Mme la juge" in french
     assert "القاضية" in arabic
+
+
+@pytest.mark.parametrize(("language", "gender", "salutation"), [
+    ("fr", "female", "Chère Amina Diallo,"),
+    ("fr", "male", "Cher Amina Diallo,"),
+    ("fr", "undisclosed", "Cher/Chère Amina Diallo,"),
+    ("ar", "female", "السيدة Amina Diallo،"),
+    ("ar", "male", "السيد Amina Diallo،"),
+    ("ar", "", "السيد/السيدة Amina Diallo،"),
+    ("en", "female", "Dear Amina Diallo,"),
+])
+def test_decision_email_salutation_follows_the_gender(conference, language, gender, salutation, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    from registration.services.participants import participant_approve
+    from tests.factories import ParticipantFactory
+
+    participant = ParticipantFactory(conference=conference, status="submitted", preferred_language=language,
+                                     gender=gender, badge_name="Amina Diallo")
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_approve(participant, actor=StaffFactory())
+    message = next(m for m in mailoutbox if m.to == [participant.email])
+    assert salutation in message.body
+    html_salutation = salutation.replace("Amina Diallo", "<bdi>Amina Diallo</bdi>")
+    assert html_salutation in message.alternatives[0][0]
