@@ -147,3 +147,28 @@ def bookings_of(participant_ids) -> dict[int, RoomBooking]:
         if booking.roommate_id:
             found[booking.roommate_id] = booking
     return found
+
+
+def delegation_language(delegation, members) -> str:
+    """The language of a delegation's papers: its head's preferred language, else the one most of ``members``
+    prefer, else English (a delegation has no language field of its own)."""
+    from conference.languages import codes
+
+    known = set(codes())
+    head = next((member for member in members if member.pk == delegation.head_id), None)
+    if head is not None and head.preferred_language in known:
+        return head.preferred_language
+    counted = Counter(member.preferred_language for member in members if member.preferred_language in known)
+    return counted.most_common(1)[0][0] if counted else "en"
+
+
+def allowance_lines(conference):
+    """The allowance lines of the conference with their participant and delegation, ordered by delegation and
+    name. One query."""
+    from .models import Allowance
+
+    return list(
+        Allowance.objects.filter(participant__conference=conference)
+        .select_related("participant__delegation")
+        .order_by("participant__delegation__code", "participant__last_name", "participant__first_name", "pk")
+    )

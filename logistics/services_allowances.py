@@ -208,3 +208,40 @@ def allowance_mark_paid(allowance: Allowance, *, actor) -> Allowance:
                      conference=allowance.participant.conference,
                      changes={"paid_at": [None, allowance.paid_at.isoformat()], "total": str(allowance.total)})
     return allowance
+
+
+def payment_sheets_render(conference, *, actor) -> dict[str, str]:
+    """Render every delegation's payment sheet (PDF, in the delegation's language) and the finance XLSX, and store
+    them (``payment-sheets/<conference id>/``, replacing the previous ones). Returns {delegation code or
+    "finance": stored name}. Called by ``tasks_stay.render_payment_sheets_task``, never in a request."""
+    from collections import defaultdict
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from .rendering_allowances import render_allowances_xlsx, render_payment_sheet
+    from .selectors_stay import allowance_lines, delegation_language
+
+    lines = allowance_lines(conference)
+    by_delegation = defaultdict(list)
+    for line in lines:
+        if line.participant.delegation is not None:
+            by_delegation[line.participant.delegation].append(line)
+    members = defaultdict(list)
+    for participant in Participant.objects.filter(delegation__in=list(by_delegation)).only(
+            "id", "delegation_id", "preferred_language"):
+        members[participant.delegation_id].append(participant)
+    stored = {}
+    folder = f"payment-sheets/{conference.pk}"
+    for delegation, rows in sorted(by_delegation.items(), key=lambda item: item[0].code):
+        language = delegation_language(delegation, members[delegation.pk])
+        name = f"{folder}/{delegation.code}.pdf"
+        default_storage.delete(name)
+        stored[delegation.code] = default_storage.save(
+            name, ContentFile(render_payment_sheet(conference, delegation, rows, language=language)))
+    name = f"{folder}/allowances.xlsx"
+    default_storage.delete(name)
+    stored["finance"] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines)))
+    audit_record(actor=actor, action="logistics.payment_sheets_render", conference=conference,
+                 changes={"files": sorted(stored.values())})
+    return stored

@@ -22,3 +22,19 @@ def send_due_rooming_lists_task() -> int:
     from .services_stay import rooming_lists_send_due
 
     return rooming_lists_send_due()
+
+
+@shared_task(name="logistics.render_payment_sheets")
+def render_payment_sheets_task(*, conference_id: int, actor_id: int | None = None) -> int:
+    """Render and store the delegations' payment sheets and the finance XLSX of ``conference_id``."""
+    from django.contrib.auth import get_user_model
+
+    from conference.models import Conference
+
+    from .services_allowances import payment_sheets_render
+
+    conference = Conference.objects.filter(pk=conference_id).first()
+    if conference is None:
+        return 0
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return len(payment_sheets_render(conference, actor=actor))

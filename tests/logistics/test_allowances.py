@@ -104,3 +104,57 @@ def test_a_paid_line_changes_only_with_a_reason(conference, organizer):
                              "reason": "Left a day early"}
     assert datetime.date.today()  # the paid marker stays
     assert Allowance.objects.get().paid_at is not None
+
+
+def _pdf_text(name):
+    import io
+
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    with default_storage.open(name, "rb") as handle:
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+def test_payment_sheets_per_delegation_in_its_language_and_finance_xlsx(conference, organizer):
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.utils import formats, translation
+    from openpyxl import load_workbook
+
+    from logistics.tasks_stay import render_payment_sheets_task
+    from tests.factories import DelegationFactory
+
+    _rate(conference, organizer)
+    expected = {}
+    for code, language in (("EGY", "ar"), ("FRA", "fr"), ("GBR", "en")):
+        delegation = DelegationFactory(conference=conference, code=code)
+        head = make_guest(conference, delegation=delegation, preferred_language=language, first_name="Head",
+                          last_name=code, arrive=10, leave=13)
+        delegation.head = head
+        delegation.save()
+        member = make_guest(conference, delegation=delegation, preferred_language="en", first_name="Member",
+                            last_name=code, arrive=10, leave=12)
+        for person in (head, member):
+            allowances.allowance_compute(person, actor=organizer)
+        with translation.override(language):
+            expected[code] = (language, translation.gettext("DSA payment sheet"), translation.gettext("Signature"))
+    assert render_payment_sheets_task.delay(conference_id=conference.pk, actor_id=organizer.pk).get() == 4
+    for code, (language, title, signature) in expected.items():
+        text = _pdf_text(f"payment-sheets/{conference.pk}/{code}.pdf")
+        assert f"Head {code}" in text and f"Member {code}" in text
+        for word in (title, signature):
+            assert word in text or (language == "ar" and word[::-1] in text), (code, word, text)
+        # 3 nights: 717.00 + 76.00 = 793.00; 2 nights: 478.00 + 76.00 = 554.00; total 1 347.00
+        with translation.override(language):
+            shown = [formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+                     for value in ("793.00", "554.00", "1347.00")]
+        for amount in shown:
+            assert amount in text, (code, amount, text)
+    with default_storage.open(f"payment-sheets/{conference.pk}/allowances.xlsx", "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(row[0], row[1], row[2], row[8]) for row in rows] == [
+        ("EGY", "Head EGY", 3, 793), ("EGY", "Member EGY", 2, 554), ("FRA", "Head FRA", 3, 793),
+        ("FRA", "Member FRA", 2, 554), ("GBR", "Head GBR", 3, 793), ("GBR", "Member GBR", 2, 554)]
