@@ -161,3 +161,6 @@ def issue_visa_letters(modeladmin, request, queryset):
         )
     elif not queryset.exists():
         modeladmin.message_user(request, gettext("No participant selected."), messages.WARNING)
+
+
+from . import admin_stay  # noqa: E402,F401 - the stay and allowances register theirs beside

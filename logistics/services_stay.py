@@ -204,6 +204,54 @@ def stay_rules_save(conference, *, sharing_rule: str, actor) -> StayRules:
     return rules
 
 
+HOTEL_FIELDS = ("name", "address", "contact_name", "contact_email", "contact_phone", "language", "send_on_schedule")
+
+
+def hotel_save(hotel: Hotel, *, actor) -> Hotel:
+    """Save a hotel (the admin's form) with its audit entry."""
+    from conference.services import field_changes
+
+    if not (hotel.name or "").strip():
+        raise AccordError(_("Name: give the hotel's name."))
+    before = None
+    if hotel.pk:
+        old = Hotel.objects.filter(pk=hotel.pk).first()
+        before = {name: getattr(old, name) for name in HOTEL_FIELDS} if old else None
+    with transaction.atomic():
+        hotel.save()
+        changes = field_changes(before, hotel, HOTEL_FIELDS) if before else {
+            name: [None, getattr(hotel, name)] for name in HOTEL_FIELDS}
+        audit_record(actor=actor, action="logistics.hotel_save", target=hotel, conference=hotel.conference,
+                     changes=changes)
+    return hotel
+
+
+def room_block_save(block: RoomBlock, *, actor) -> RoomBlock:
+    """Save a block; a quota below the rooms already booked that night is refused (the block row is locked
+    while counting, as bookings lock it)."""
+    with transaction.atomic():
+        old = RoomBlock.objects.select_for_update().filter(pk=block.pk).first() if block.pk else None
+        taken = RoomBooking.objects.filter(hotel_id=block.hotel_id, room_type=block.room_type,
+                                           check_in__lte=block.night, check_out__gt=block.night).count()
+        if block.quota < taken:
+            raise AccordError(
+                _("Rooms: %(taken)s rooms are booked on the night of %(night)s; the block cannot hold fewer.")
+                % {"taken": taken, "night": block.night.isoformat()})
+        block.save()
+        audit_record(actor=actor, action="logistics.room_block_save", target=block, conference=block.hotel.conference,
+                     changes={"quota": [old.quota if old else None, block.quota]})
+    return block
+
+
+def room_block_delete(block: RoomBlock, *, actor) -> None:
+    block.quota = 0
+    room_block_save(block, actor=actor)  # refused while rooms are booked that night
+    with transaction.atomic():
+        audit_record(actor=actor, action="logistics.room_block_delete", target=block,
+                     conference=block.hotel.conference, changes={})
+        block.delete()
+
+
 # Rooming lists -------------------------------------------------------------------------------------------
 
 
