@@ -48,6 +48,9 @@ from .services.checkin import attendance_scan, checkin_scan
 def desk_home(request, conference):
     query = request.GET.get("q", "").strip()
     results = list(desk_search(conference, query)[:50]) if query else []
+    for person in results:  # the flag image beside the delegation: namesakes told apart at a glance
+        flag = flag_path(person.delegation.country.code if person.delegation_id and person.delegation.country else "")
+        person.flag_url = static(flag) if flag else ""
     return render(
         request,
         "onsite/desk/search.html",

@@ -89,3 +89,19 @@ def test_scan_answer_other_conference_shows_nobody(staff_client, conference):
 
     assert answer["result"] == "other_conference"
     assert answer["participant"] is None
+
+
+def test_desk_search_namesakes_told_apart_by_flag_position_and_photo(staff_client, conference):
+    egypt = DelegationFactory(conference=conference, code="EGY", country="EG")
+    jordan = DelegationFactory(conference=conference, code="JOR", country="JO")
+    first = approved_with_badge(conference=conference, delegation=egypt, first_name="Ahmed", last_name="Ali",
+                                position="Prosecutor")
+    first.photo.save("p.jpg", ContentFile(jpeg()), save=True)
+    approved_with_badge(conference=conference, delegation=jordan, first_name="Ahmed", last_name="Ali", position="Judge")
+
+    response = staff_client.get(reverse("registration:desk"), {"q": "Ahmed Ali"})
+
+    body = response.content.decode()
+    assert [p.flag_url for p in response.context["results"]] == ["/static/pdf/flags/eg.png", "/static/pdf/flags/jo.png"]
+    assert body.count('class="flag"') == 2 and "Prosecutor" in body and "Judge" in body
+    assert body.count('class="thumb"') == 1
