@@ -208,3 +208,11 @@ def test_participant_deletion_reaches_rows_that_name_them_on_either_side(travell
 
     assert list(exchange.objects.values_list("requester_id", "recipient_id")) == [(other.pk, third.pk)]
     assert Participant.objects.get(pk=other.pk).last_name == other.last_name
+
+
+def test_beat_runs_the_daily_purge():
+    from conference.celery import app
+
+    entry = app.conf.beat_schedule["privacy-purge-due"]
+    assert (entry["task"], entry["schedule"]) == ("privacy.purge_due", 24 * 60 * 60)
+    assert "privacy.purge_due" in app.tasks
