@@ -7,8 +7,13 @@ paths) have been since before logistics became its own app.
 from django.urls import path
 
 from . import views as letter_views
+from . import views_stay
 
 urlpatterns = [
     path("register/visa-letter/", letter_views.register_visa_letter, name="register_visa_letter"),
     path("desk/p/<str:public_id>/visa-letter/", letter_views.desk_visa_letter, name="desk_visa_letter"),
+    path("logistics/dashboard/", views_stay.dashboard, name="logistics_dashboard"),
+    path("logistics/meals/", views_stay.meals, name="logistics_meals"),
+    path("logistics/meals.csv", views_stay.meals_csv, name="logistics_meals_csv"),
+    path("logistics/needs/", views_stay.needs, name="logistics_needs"),
 ]
