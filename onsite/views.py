@@ -38,6 +38,7 @@ from .services.badges import (
     badge_batch_can_rerun,
     badge_batch_rerun,
     badge_batch_start,
+    badge_participants,
     badge_pdf_for_desk,
     badge_revoke,
 )
@@ -85,6 +86,8 @@ def desk_print(request, conference, public_id: str):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="badge-{participant.public_id}.pdf"'
     response["Cache-Control"] = "no-store"
+    if participant.photo:  # the badge prints the photo
+        record_read(participant, reader=request.user, kind=RetentionKind.PHOTOS, what="badge", where=ReadWhere.DESK)
     return response
 
 
@@ -248,9 +251,14 @@ def desk_batch_download(request, conference, batch_id: int):
     batch = get_batch_for(conference, batch_id)
     if batch.status != BatchStatus.DONE:
         raise Http404
-    return private_file_response(
+    response = private_file_response(
         batch.file, content_type="application/pdf", filename=batch.file.name.rsplit("/", 1)[-1], cache_control=None
     )
+    # The badges print the photos: the read log names each participant of the batch who has one.
+    printed = badge_participants(conference, delegation=batch.delegation, participant_ids=batch.participant_ids)
+    record_read(printed.exclude(photo=""), reader=request.user, kind=RetentionKind.PHOTOS, what="badge",
+                where=ReadWhere.DOWNLOAD)
+    return response
 
 
 @staff_required

@@ -98,3 +98,34 @@ def test_consent_changed_by_an_organizer_is_logged(traveller):
         ("photos", "no", "yes", organizer.pk)
     ]
     assert Participant.objects.get(pk=traveller.pk).consent_photos is True
+
+
+def _photo(participant):
+    participant.photo.save("p.jpg", ContentFile(_jpeg()), save=True)
+    return participant
+
+
+def test_desk_badge_print_and_batch_download_log_the_photos_they_print(client, conference,
+                                                                        django_capture_on_commit_callbacks):
+    from onsite.models import BadgeBatch
+    from tests.factories import DelegationFactory
+    from tests.onsite.factories import approved_with_badge
+
+    staff = StaffFactory(username="desk@example.org")
+    client.force_login(staff)
+    delegation = DelegationFactory(conference=conference, code="EGY")
+    with_photo = _photo(approved_with_badge(conference=conference, delegation=delegation))
+    approved_with_badge(conference=conference, delegation=delegation)  # no photo: nothing read
+
+    assert client.post(reverse("registration:desk_print", args=[with_photo.public_id])).status_code == 200
+    assert list(ReadLog.objects.values_list("participant_id", "kind", "what", "where")) == [
+        (with_photo.pk, "photos", "badge", "desk")]
+
+    ReadLog.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration:desk_batches"), {"delegation": "EGY", "layout": "sheet"})
+    batch = BadgeBatch.objects.get()
+    assert not ReadLog.objects.exists()  # rendering is not reading
+    assert client.get(reverse("registration:desk_batch_download", args=[batch.pk])).status_code == 200
+    assert list(ReadLog.objects.values_list("participant_id", "reader_id", "kind", "what", "where")) == [
+        (with_photo.pk, staff.pk, "photos", "badge", "download")]
