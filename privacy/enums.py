@@ -42,6 +42,7 @@ READ_WHAT_LABELS = {
     "photo": pgettext_lazy("read log", "photo"),
     "visa_letter": _("visa support letter"),
     "travel": _("travel and hotel details"),
+    "badge": _("badge (with the photo)"),
 }
 
 
