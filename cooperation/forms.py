@@ -81,6 +81,9 @@ def _slot_label(slot, tz) -> str:
 class MeetingRequestForm(forms.Form):
     requesting = forms.ChoiceField(label=_("On behalf of"))
     invited = forms.ChoiceField(label=_("Delegation to meet"))
+    invited_participant = forms.ChoiceField(
+        label=_("Person to meet (optional; people listed in the directory)"), required=False
+    )
     topic = forms.CharField(label=_("Subject"), max_length=300)
     attendees = forms.MultipleChoiceField(label=_("Members attending"), widget=forms.CheckboxSelectMultiple)
     languages = forms.MultipleChoiceField(
@@ -88,8 +91,13 @@ class MeetingRequestForm(forms.Form):
     )
     slots = forms.MultipleChoiceField(label=_("Proposed slots"), widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, mine=(), others=(), members=(), slots=(), tz=None, **kwargs):
+    def __init__(self, *args, mine=(), others=(), members=(), slots=(), tz=None, listed=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["invited_participant"].choices = [("", "—")] + [
+            (entry.participant.public_id,
+             f"{entry.participant.printed_name} ({entry.participant.delegation.display_name()})")
+            for entry in listed
+        ]
         self.fields["requesting"].choices = [(str(d.pk), d.display_name()) for d in mine]
         self.fields["invited"].choices = [(str(d.pk), d.display_name()) for d in delegations_by_name(others)]
         self.fields["attendees"].choices = [(str(p.pk), p.printed_name) for p in members]

@@ -146,8 +146,12 @@ def meeting_request(request: HttpRequest) -> HttpResponse:
     delegation_ids = [requesting.pk] + ([invited.pk] if invited else [])
     slots = selectors.free_slots(conference, delegation_ids=delegation_ids, participant_ids=[], size=1)
     initial = {"requesting": str(requesting.pk), "invited": str(invited.pk) if invited else None}
+    # A named person can be asked for only from the directory: listing is their consent to be found.
+    listed = [e for e in selectors.listed_entries(conference).select_related("participant__delegation")
+              .order_by("participant__last_name", "participant__first_name")
+              if e.participant.delegation_id and e.participant.delegation_id != requesting.pk]
     form = MeetingRequestForm(request.POST or None, initial=initial, mine=mine, others=others, members=members,
-                              slots=slots, tz=conference.tz)
+                              slots=slots, tz=conference.tz, listed=listed)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -156,6 +160,8 @@ def meeting_request(request: HttpRequest) -> HttpResponse:
                 invited=next(d for d in others if str(d.pk) == data["invited"]),
                 actor=request.user, topic=data["topic"], attendee_ids=[int(x) for x in data["attendees"]],
                 languages=data["languages"], slot_ids=[int(x) for x in data["slots"]],
+                invited_participant=next((e.participant for e in listed
+                                          if e.participant.public_id == data["invited_participant"]), None),
             )
         except AccordError as error:
             form.add_error(None, str(error))

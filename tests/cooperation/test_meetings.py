@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -325,3 +326,50 @@ def test_slots_respect_the_members_arrival_and_departure(world):
     meeting, _warnings = services.bilateral_accept(meeting, actor=world.b.focal, slot_id=world.slots[1].pk,
                                                    attendee_ids=[leaving.pk])
     assert meeting.starts_at == cairo(11, 15)
+
+
+def _accepted(world, requesting, invited, slot):
+    meeting = _request(world, requesting=requesting, invited=invited, members=requesting.members[:1], slots=[slot])
+    return services.bilateral_accept(meeting, actor=invited.focal, slot_id=slot.pk)[0]
+
+
+def test_meeting_list_and_grid_query_counts_do_not_grow(client, world, django_assert_num_queries):
+    _accepted(world, world.a, world.b, world.slots[0])
+    staff = StaffFactory()
+    pages = [(world.a.focal, reverse("cooperation:meetings")),
+             (staff, reverse("cooperation:grid_day", args=["2023-07-11"]))]
+    counts = {}
+    for user, url in pages:
+        client.force_login(user)
+        client.get(url)  # the current conference into the shared cache
+        with django_assert_num_queries({"meetings": 5, "grid": 5}[url.split("/")[2]]) as one:
+            assert client.get(url).status_code == 200
+        counts[url] = len(one)
+    _accepted(world, world.a, world.c, world.slots[1])
+    _accepted(world, world.c, world.a, world.slots[2])
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_num_queries(counts[url]):
+            page = client.get(url).content.decode()
+        assert len(set(re.findall(r'href="/cooperation/meetings/(\d+)/"', page))) == 3
+
+
+def test_request_names_a_person_listed_in_the_directory_only(client, world):
+    from cooperation.models import DirectoryEntry
+
+    listed, hidden = world.b.members
+    DirectoryEntry.objects.create(participant=listed, listed=True)
+    DirectoryEntry.objects.create(participant=hidden, listed=False)
+    client.force_login(world.a.focal)
+    page = client.get(reverse("cooperation:meeting_request")).content.decode()
+    assert listed.public_id in page and hidden.public_id not in page
+    post = {"requesting": world.a.delegation.pk, "invited": world.b.delegation.pk, "topic": "Extradition",
+            "attendees": [world.a.members[0].pk], "languages": ["ar", "fr"], "slots": [world.slots[0].pk]}
+    assert client.post(reverse("cooperation:meeting_request"), {**post, "invited_participant": hidden.public_id}
+                       ).status_code == 200
+    assert not BilateralMeeting.objects.exists()
+    client.post(reverse("cooperation:meeting_request"), {**post, "invited_participant": listed.public_id})
+    assert BilateralMeeting.objects.get().invited_participant == listed
+    # A person named for a delegation they are not a member of is refused.
+    with pytest.raises(AccordError, match="approved member of the invited delegation"):
+        _request(world, invited=world.c, invited_participant=listed)
