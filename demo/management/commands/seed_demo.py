@@ -13,6 +13,7 @@ from django.db import transaction
 from conference.models import Conference, Delegation, Partner
 from demo import demo_data
 from demo.cooperation import seed_cooperation
+from demo.logistics_stay import seed_logistics_stay
 from demo.privacy import seed_privacy
 from demo.wording import demo_wording_refresh
 from logistics.models import TravelPlan, VisaLetter
@@ -234,5 +235,6 @@ class Command(BaseCommand):
         created["session roles"] += len(roles)
         created.update(seed_privacy(conference))
         created.update(seed_cooperation(conference))
+        created.update(seed_logistics_stay(conference))
         created.update(demo_wording_refresh(conference))
         return created
