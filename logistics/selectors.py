@@ -6,18 +6,22 @@ import datetime
 
 from django.utils import timezone
 
-from .models import TravelPlan
+from .models import ItineraryLeg, TravelPlan
+from .models.itinerary import LegDirection
 
 
 def stay_windows(conference, participant_ids) -> dict[int, tuple[datetime.datetime | None, datetime.datetime | None]]:
     """For each participant with travel data, when they are at the venue: (arrival, departure) as aware datetimes
     (UTC), either None when not given. A day without an hour counts from its first (arrival) or up to its last
-    (departure) minute in the conference's time zone. One query, whatever the number of participants.
+    (departure) minute in the conference's time zone. The itinerary's legs, when there are, win over the travel
+    step's wishes: the last flight to the conference lands at the arrival, the first flight home takes off at the
+    departure. Three queries, whatever the number of participants.
 
-    The cooperation module offers meeting slots inside these windows."""
+    The cooperation module offers meeting slots inside these windows; the stay's check-in and check-out too."""
     zone = conference.tz
     windows = {}
-    rows = TravelPlan.objects.filter(participant_id__in=list(participant_ids)).values_list(
+    participant_ids = list(participant_ids)
+    rows = TravelPlan.objects.filter(participant_id__in=participant_ids).values_list(
         "participant_id", "arrival_date", "arrival_time", "departure_date", "departure_time")
     for participant_id, arrival_date, arrival_time, departure_date, departure_time in rows:
         arrival = departure = None
@@ -29,6 +33,15 @@ def stay_windows(conference, participant_ids) -> dict[int, tuple[datetime.dateti
                 datetime.datetime.combine(departure_date, departure_time or datetime.time(23, 59)), zone)
         if arrival or departure:
             windows[participant_id] = (arrival, departure)
+    legs = ItineraryLeg.objects.filter(itinerary__participant_id__in=participant_ids)
+    inbound = legs.filter(direction=LegDirection.INBOUND).order_by("itinerary__participant_id", "-arrives_at")
+    outbound = legs.filter(direction=LegDirection.OUTBOUND).order_by("itinerary__participant_id", "departs_at")
+    for participant_id, arrives_at in inbound.distinct("itinerary__participant_id").values_list(
+            "itinerary__participant_id", "arrives_at"):
+        windows[participant_id] = (arrives_at, windows.get(participant_id, (None, None))[1])
+    for participant_id, departs_at in outbound.distinct("itinerary__participant_id").values_list(
+            "itinerary__participant_id", "departs_at"):
+        windows[participant_id] = (windows.get(participant_id, (None, None))[0], departs_at)
     return windows
 
 
