@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django_countries import countries as django_countries
 
 from conference.models import Conference
 from registration.enums import ParticipantStatus
@@ -109,8 +110,11 @@ def directory_entries(
     if language:
         entries = entries.filter(Q(share_languages=True) & _json_list_has("participant__languages_spoken", language))
     for word in query.split()[:5]:
+        # Country names in the page's language (django-countries translates them): "Égypte", "مصر", "Egypt".
+        countries = [code for code, name in django_countries if word.casefold() in str(name).casefold()]
         entries = entries.filter(
-            Q(participant__first_name__icontains=word)
+            Q(participant__delegation__country__in=countries)
+            | Q(participant__first_name__icontains=word)
             | Q(participant__last_name__icontains=word)
             | Q(participant__badge_name__icontains=word)
             | Q(participant__badge_name_ar__icontains=word)

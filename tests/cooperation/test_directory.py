@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from conference.models import AuditLog
@@ -148,3 +149,17 @@ def test_directory_query_count_does_not_grow_with_entries(client, conference, dj
     with django_assert_num_queries(4):
         page = client.get(url).content.decode()
     assert page.count("<tr>") == 32  # the header and 31 entries
+
+
+def test_directory_search_finds_a_country_by_its_name_in_the_pages_language(client, conference):
+    egypt = DelegationFactory(conference=conference, code="EGY", country="EG")
+    france = DelegationFactory(conference=conference, code="FRA", country="FR")
+    viewer = _person(conference, egypt, preferred_language="fr")
+    _list(_person(conference, egypt, last_name="Amal"))
+    _list(_person(conference, france, last_name="Bruno"))
+    client.force_login(viewer.user)
+    page = client.get(reverse("cooperation:directory"), {"q": "Égypte"}).content.decode()
+    assert "Amal" in page and "Bruno" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"  # the language switcher
+    page = client.get(reverse("cooperation:directory"), {"q": "فرنسا"}).content.decode()
+    assert "Bruno" in page and "Amal" not in page
