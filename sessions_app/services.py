@@ -173,6 +173,13 @@ def _lock_for_roles(session: Session, participant_ids) -> None:
         list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
+def role_race_window() -> None:
+    """Test hook, called by :func:`session_role_add` between checking a person's other roles and inserting the
+    new one. It does nothing, and nothing in Accord makes it do anything; the race test
+    (``tests/sessions_app/test_role_race.py``) replaces it with pytest's ``monkeypatch`` to hold the transaction
+    open there, as :func:`seat_race_window` does for sign-ups."""
+
+
 def session_role_problems(
     session: Session, *, participant: Participant, role: str, exclude_pk: int | None = None
 ) -> list[str]:
@@ -200,6 +207,7 @@ def session_role_add(session: Session, *, participant: Participant, role: str, a
         problems = session_role_problems(session, participant=participant, role=role)
         if problems:
             raise AccordError(" ".join(problems))
+        role_race_window()
         session_role = SessionRole.objects.create(session=session, participant=participant, role=role, order=order)
         audit_record(
             actor=actor,
