@@ -46,15 +46,17 @@ def stay_windows(conference, participant_ids) -> dict[int, tuple[datetime.dateti
 
 
 def stay_nights(conference, participant_ids) -> dict[int, tuple[datetime.date | None, datetime.date | None]]:
-    """For each participant with travel data, the hotel's check-in and check-out dates: the day they arrive and
-    the day they leave, in the conference's zone, either None when not given. One query, whatever the number.
+    """For each participant with travel data, the hotel's check-in and check-out dates: the local day (the
+    conference's zone) they arrive and the day they leave, either None when not given. From ``stay_windows``, so
+    the itinerary's legs win over the travel step's dates when there are (the last flight in lands on the
+    check-in day, the first flight home leaves on the check-out day). Three queries, whatever the number.
 
-    Today from the travel plan's arrival and departure dates (the travel step). The rooming list and the
-    allowances take their nights from here."""
-    rows = TravelPlan.objects.filter(participant__conference=conference, participant_id__in=list(participant_ids))
+    The rooming list, the allowances and the meals take their nights from here."""
+    zone = conference.tz
     return {
-        participant_id: (arrival_date, departure_date)
-        for participant_id, arrival_date, departure_date in rows.values_list(
-            "participant_id", "arrival_date", "departure_date")
-        if arrival_date or departure_date
+        participant_id: (
+            timezone.localtime(arrival, zone).date() if arrival else None,
+            timezone.localtime(departure, zone).date() if departure else None,
+        )
+        for participant_id, (arrival, departure) in stay_windows(conference, participant_ids).items()
     }

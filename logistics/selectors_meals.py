@@ -43,7 +43,7 @@ def _eats(meal: str, day: datetime.date, check_in: datetime.date, check_out: dat
 
 def meal_counts(conference) -> list[dict]:
     """For each day and meal: {"day", "meal", "label", "people", "needs": {need: count}, "accessibility": count}.
-    Days from the earliest check-in to the latest check-out (at least the conference's days). Two queries."""
+    Days from the earliest check-in to the latest check-out (at least the conference's days). Four queries."""
     people = list(Participant.objects.filter(conference=conference, status=ParticipantStatus.APPROVED)
                   .values_list("id", "dietary_needs", "accessibility_needs"))
     dates = stay_nights(conference, [pid for pid, _diet, _access in people])

@@ -216,3 +216,22 @@ def test_the_schedule_sends_only_hotels_that_asked_and_changed(conference, organ
     with django_capture_on_commit_callbacks(execute=True):
         assert services_stay.rooming_lists_send_due() == 0  # nothing changed since
     assert len(mailoutbox) == 1
+
+
+def test_stay_nights_prefer_the_itinerary_legs(conference):
+    import datetime
+
+    from logistics.models import Itinerary, ItineraryLeg
+
+    guest = make_guest(conference, arrive=9, leave=12)
+    itinerary = Itinerary.objects.create(participant=guest)
+    # Lands 23:30 UTC on 10 July = 02:30 on 11 July in Cairo; leaves 21:30 UTC on 13 July = 00:30 on 14 July.
+    ItineraryLeg.objects.create(itinerary=itinerary, direction="inbound", carrier="EgyptAir", flight_number="MS 1",
+                                from_airport="CDG", to_airport="SSH",
+                                departs_at=datetime.datetime(2023, 7, 10, 18, 0, tzinfo=datetime.UTC),
+                                arrives_at=datetime.datetime(2023, 7, 10, 23, 30, tzinfo=datetime.UTC))
+    ItineraryLeg.objects.create(itinerary=itinerary, direction="outbound", carrier="EgyptAir", flight_number="MS 2",
+                                from_airport="SSH", to_airport="CDG",
+                                departs_at=datetime.datetime(2023, 7, 13, 21, 30, tzinfo=datetime.UTC),
+                                arrives_at=datetime.datetime(2023, 7, 14, 2, 0, tzinfo=datetime.UTC))
+    assert stay_nights(conference, [guest.pk]) == {guest.pk: (JULY[11], JULY[14])}

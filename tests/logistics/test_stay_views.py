@@ -45,10 +45,10 @@ def test_dashboard_numbers_and_tables(client, conference, django_assert_num_quer
     assert rooms["Hotel 4 — Double"]["taken"] == [0, 0, 0, 0]
     page = response.content.decode()
     assert 'id="logistics-data"' in page and "logistics_dashboard.js" in page and "<script>" not in page
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(url)
     _seed(conference, organizer, 12)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(url)
 
 
