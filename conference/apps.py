@@ -14,6 +14,10 @@ class ConferenceConfig(AppConfig):
 
         # The saved language is looked up once at login and kept on the session (PreferredLanguageMiddleware).
         user_logged_in.connect(on_user_logged_in, dispatch_uid="accord_saved_language")
+        from . import roles
+
+        # The greeting's name and the focal-point role are looked up at login and kept on the session (roles.py).
+        user_logged_in.connect(roles.on_user_logged_in, dispatch_uid="accord_roles")
 
         self._label_admin_time_zones()
 

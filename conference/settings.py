@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "conference.context_processors.site",
+                "conference.roles.roles",
             ],
         },
     }
@@ -267,7 +268,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "registration:my_home"  # each role's home: what the person can do
+ACCOUNT_USER_DISPLAY = "conference.roles.user_display"  # greet with the registered name, not a username
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

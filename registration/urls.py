@@ -1,5 +1,6 @@
 from django.urls import path  # noqa: F401
 
+from .views import home as home_views
 from .views import invitations as invitation_views
 from .views import portal as portal_views
 from .views import register as register_views
@@ -21,6 +22,7 @@ urlpatterns: list = [
     path("delegation/<slug:code>/members/<str:public_id>/decide/", portal_views.member_decide,
          name="delegation_decide"),
     # Self-registration and open requests
+    path("me/", home_views.my_home, name="my_home"),
     path("register/", register_views.register_status, name="register"),
     path("register/status/", register_views.register_status, name="register_status"),
     path("register/step/<int:step>/", register_views.register_step, name="register_step"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from conference import languages as language_registry
 from conference.models import Conference
@@ -105,6 +105,47 @@ def public_session(conference: Conference | None, session_id: int) -> Session:
     if session is None:
         raise Http404
     return session
+
+
+@dataclass(frozen=True)
+class ProgrammeEntry:
+    """One line of a personal programme: a session open to all or one of the participant's own."""
+
+    session: Session
+    title: str
+    signup: SessionSignup | None = None
+    role_labels: tuple[str, ...] = ()
+
+    @property
+    def is_mine(self) -> bool:
+        return self.signup is not None or bool(self.role_labels)
+
+
+def personal_programme(participant: Participant, signups: list[SessionSignup], roles: list[SessionRole],
+                       language: str) -> list[tuple[datetime.date, list[ProgrammeEntry]]]:
+    """The whole programme a participant attends, day by day in the conference's zone: every public session
+    open to all (no sign-up) and the participant's own sessions (sign-ups, roles), which are marked. One query
+    (the sign-ups and roles are the ones the page loaded already)."""
+    own = {signup.session_id: signup for signup in signups}
+    role_labels: dict[int, list[str]] = {}
+    for role in roles:
+        role_labels.setdefault(role.session_id, []).append(str(role.get_role_display()))
+    sessions = (
+        Session.objects.filter(conference_id=participant.conference_id)
+        .filter(Q(is_public=True, signup_required=False) | Q(pk__in=set(own) | set(role_labels)))
+        .select_related("room")
+        .order_by("starts_at", "room__order", "room__name", "id")
+    )
+    tz = participant.conference.tz
+    days: dict[datetime.date, list[ProgrammeEntry]] = {}
+    for session in sessions:
+        signup = own.get(session.pk)
+        if signup is None and session.signup_required and session.pk not in role_labels:
+            continue
+        entry = ProgrammeEntry(session=session, title=session.localized_title(language), signup=signup,
+                               role_labels=tuple(role_labels.get(session.pk, ())))
+        days.setdefault(timezone.localtime(session.starts_at, tz).date(), []).append(entry)
+    return list(days.items())
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,7 @@ def _personal_context(participant) -> dict:
     language = _language()
     return {
         "participant": participant,
+        "programme": selectors.personal_programme(participant, signups, roles, language),
         "signups": [(signup, signup.session.localized_title(language)) for signup in signups],
         "roles": [(role, role.session.localized_title(language)) for role in roles],
         "other_items": personal_agenda_items(participant, language),
