@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -441,6 +441,17 @@ def _pickup(group: list[Traveller], direction: str) -> datetime.datetime:
     return min(person.at for person in group) - PICKUP_BEFORE_DEPARTURE
 
 
+def _proposed_runs_delete(conference: Conference, direction: str) -> None:
+    """Delete the proposed runs of ``direction`` and their seats in two statements (the ORM's delete would send
+    one more per hundred runs)."""
+    runs, seats = TransferRun._meta.db_table, TransferSeat._meta.db_table
+    where = f"SELECT id FROM {runs} WHERE conference_id = %s AND direction = %s AND status = %s"  # noqa: S608
+    params = [conference.pk, direction, RunStatus.PROPOSED]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {seats} WHERE run_id IN ({where})", params)  # noqa: S608 - our table names
+        cursor.execute(f"DELETE FROM {runs} WHERE id IN ({where})", params)  # noqa: S608
+
+
 def transfer_runs_propose(conference: Conference, *, actor, direction: str = LegDirection.INBOUND) -> list[TransferRun]:
     """Replace the proposed runs of ``direction`` by new ones: the approved participants who asked for a transfer
     and have a flight, not already on a confirmed run, grouped within the conference's window (45 minutes by
@@ -453,7 +464,7 @@ def transfer_runs_propose(conference: Conference, *, actor, direction: str = Leg
     if not vehicles:
         raise AccordError(_("Add a vehicle first."))
     with transaction.atomic():
-        TransferRun.objects.filter(conference=conference, direction=direction, status=RunStatus.PROPOSED).delete()
+        _proposed_runs_delete(conference, direction)
         confirmed = TransferRun.objects.filter(conference=conference, direction=direction)
         busy: dict[int, list[datetime.datetime]] = {}
         for vehicle_id, pickup in confirmed.exclude(vehicle=None).values_list("vehicle_id", "pickup_at"):
