@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from conference.selectors import current_conference
-from registration.permissions import get_own_participant
-from registration.selectors import get_staff_participant
+from registration.selectors import get_staff_participant, own_participant
 from registration.views.files import private_file_response
 from registration.views.staff import staff_required
 
@@ -37,7 +36,7 @@ def _letter_response(request: HttpRequest, participant) -> FileResponse:
 @require_GET
 def register_visa_letter(request: HttpRequest) -> FileResponse:
     """The logged-in participant's own visa letter (404 when there is none)."""
-    participant = get_own_participant(request.user, current_conference())
+    participant = own_participant(request.user, current_conference())
     if participant is None:
         raise Http404("No visa letter.")
     return _letter_response(request, participant)

@@ -15,7 +15,6 @@ from conference.models import Conference, Delegation
 from .enums import ParticipantStatus
 from .form_steps import step_at
 from .models import Participant
-from .selectors import own_participant
 
 
 def focal_delegations(user) -> QuerySet[Delegation]:
@@ -75,9 +74,6 @@ def may_decide(delegation: Delegation) -> bool:
     """Focal points approve or reject only when the conference allows it."""
     return bool(delegation.conference.focal_points_may_approve)
 
-
-#: Kept for ``logistics.views`` until it imports ``registration.selectors.own_participant`` itself.
-get_own_participant = own_participant
 
 
 # What a participant may still change -------------------------------------------------------------

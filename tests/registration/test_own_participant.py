@@ -8,7 +8,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from registration import permissions
 from registration.selectors import own_participant
 from sessions_app.models import SessionSignup
 from tests.factories import ConferenceFactory, ParticipantFactory, SessionFactory, UserFactory
@@ -90,6 +89,3 @@ def test_own_participant_one_query_when_linked_two_by_address(conference, django
     assert found.conference is conference
     assert str(found.delegation) == str(participant.delegation)
 
-
-def test_permissions_name_is_the_same_selector():
-    assert permissions.get_own_participant is own_participant
