@@ -176,6 +176,17 @@ def render_payment_sheets(modeladmin, request, queryset):
     modeladmin.message_user(request, _("The payment sheets are rendered in the background."), messages.SUCCESS)
 
 
+@admin.action(description=_("Compute the allowances of every funded participant of the selected lines' conferences"))
+def compute_funded(modeladmin, request, queryset):
+    for conference_id in set(queryset.values_list("participant__conference_id", flat=True)):
+        from conference.models import Conference
+
+        counts = services_allowances.allowances_compute_funded(Conference.objects.get(pk=conference_id),
+                                                               actor=request.user)
+        modeladmin.message_user(request, _("Allowances computed: %(computed)s; without travel dates or rate: "
+                                           "%(refused)s.") % counts, messages.SUCCESS)
+
+
 @admin.action(description=_("Mark the selected allowances paid"))
 def mark_paid(modeladmin, request, queryset):
     for allowance in queryset:
@@ -204,7 +215,7 @@ class AllowanceAdmin(_ServiceAdmin):
     fields = ["participant", "nights", "journeys", "lodging_provided", "meals_provided", "currency", "dsa_amount",
               "terminal_amount", "total", "paid_at", "paid_by", "reason"]
     autocomplete_fields = ["participant"]
-    actions = [render_payment_sheets, mark_paid]
+    actions = [compute_funded, render_payment_sheets, mark_paid]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -245,3 +245,23 @@ def payment_sheets_render(conference, *, actor) -> dict[str, str]:
     audit_record(actor=actor, action="logistics.payment_sheets_render", conference=conference,
                  changes={"files": sorted(stored.values())})
     return stored
+
+
+def allowances_compute_funded(conference, *, actor) -> dict[str, int]:
+    """Compute the allowance of every funded participant (``selectors_dashboard.funded_participant_ids``) who
+    has none yet, or whose unpaid line would change; paid lines are left alone (they change one by one, with a
+    reason). Returns {"computed": n, "refused": n} — a participant without dates or a night without rate is
+    refused and left without a line."""
+    from .selectors_dashboard import funded_participant_ids
+
+    counts = {"computed": 0, "refused": 0}
+    paid = set(Allowance.objects.filter(participant__conference=conference, paid_at__isnull=False)
+               .values_list("participant_id", flat=True))
+    for participant in Participant.objects.filter(pk__in=funded_participant_ids(conference) - paid).select_related(
+            "conference").order_by("pk"):
+        try:
+            allowance_compute(participant, actor=actor)
+            counts["computed"] += 1
+        except AccordError:
+            counts["refused"] += 1
+    return counts

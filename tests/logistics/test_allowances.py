@@ -158,3 +158,22 @@ def test_payment_sheets_per_delegation_in_its_language_and_finance_xlsx(conferen
     assert [(row[0], row[1], row[2], row[8]) for row in rows] == [
         ("EGY", "Head EGY", 3, 793), ("EGY", "Member EGY", 2, 554), ("FRA", "Head FRA", 3, 793),
         ("FRA", "Member FRA", 2, 554), ("GBR", "Head GBR", 3, 793), ("GBR", "Member GBR", 2, 554)]
+
+
+def test_allowances_of_every_funded_participant(conference, organizer):
+    from logistics.models import DelegationFunding, Itinerary
+    from tests.factories import DelegationFactory
+
+    _rate(conference, organizer)
+    funded_delegation = DelegationFactory(conference=conference)
+    DelegationFunding.objects.create(delegation=funded_delegation, funding="funded")
+    by_delegation = make_guest(conference, delegation=funded_delegation, arrive=10, leave=13)
+    self_funded = make_guest(conference, delegation=funded_delegation, arrive=10, leave=13)
+    Itinerary.objects.create(participant=self_funded, funding="self")  # their own choice wins
+    own = make_guest(conference, arrive=10, leave=12)
+    Itinerary.objects.create(participant=own, funding="funded")
+    no_dates = make_guest(conference, delegation=funded_delegation)
+    no_dates.travel_plan.delete()
+    assert allowances.allowances_compute_funded(conference, actor=organizer) == {"computed": 2, "refused": 1}
+    assert dict(Allowance.objects.values_list("participant_id", "total")) == {
+        by_delegation.pk: Decimal("793.00"), own.pk: Decimal("554.00")}
