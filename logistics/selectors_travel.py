@@ -224,7 +224,7 @@ def run_counts(run: TransferRun) -> dict[str, int]:
 def run_with_seats(conference: Conference, run_id: int) -> TransferRun | None:
     """One run of ``conference`` with its seats, their participants, delegations and travel plans (3 queries)."""
     return (
-        TransferRun.objects.filter(conference=conference, pk=run_id).select_related("vehicle")
+        TransferRun.objects.filter(conference=conference, pk=run_id).select_related("vehicle", "conference")
         .prefetch_related(Prefetch("seats", queryset=TransferSeat.objects.select_related(
             "participant__delegation", "participant__travel_plan").order_by("lands_at", "participant__last_name")))
         .first()
