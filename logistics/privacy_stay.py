@@ -11,6 +11,7 @@ from privacy.registry import register
 
 from .models import (
     Allowance,
+    BankDetails,
     DsaRate,
     Hotel,
     RoomBlock,
@@ -66,3 +67,11 @@ register(StayRules, conference="conference", keep={("conference", "sharing_rule"
 register(DsaRate, conference="conference", keep={
     ("conference", "duty_station", "amount", "currency", "valid_from", "terminal_expenses", "lodging_share",
      "meals_share"): "a rate, no person"})
+
+register(
+    BankDetails,
+    conference="participant__conference",
+    participant="participant",
+    delete=K.SENSITIVE,
+    purge={K.SENSITIVE: ["participant", "account_holder", "bank_name", "iban", "swift_bic", "updated_at"]},
+)

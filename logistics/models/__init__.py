@@ -1,7 +1,7 @@
 """logistics' models, one module per part: ``travel`` (passport data, travel plan, visa letter); the travel
 logistics and the stay (itineraries, transfers, hotels, allowances) add theirs beside it, imported here."""
 
-from .allowances import Allowance, DsaRate
+from .allowances import Allowance, BankDetails, DsaRate
 from .itinerary import (
     DelegationFunding,
     Itinerary,
@@ -15,7 +15,8 @@ from .transfers import TransferRun, TransferSeat, Vehicle
 from .travel import TravelDocument, TravelPlan, VisaLetter, visa_letter_path
 
 __all__ = [
-    "Allowance", "DsaRate", "Hotel", "RoomBlock", "RoomBooking", "RoomingListSend", "RoommateRequest", "StayRules",
+    "Allowance", "BankDetails", "DsaRate", "Hotel", "RoomBlock", "RoomBooking", "RoomingListSend", "RoommateRequest",
+    "StayRules",
     "DelegationFunding", "Itinerary", "ItineraryChangeRequest", "ItineraryLeg", "ManifestPrint", "TravelSettings",
     "TransferRun", "TransferSeat", "Vehicle",
     "TravelDocument", "TravelPlan", "VisaLetter", "visa_letter_path"]

@@ -86,3 +86,25 @@ class Allowance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} — {self.total} {self.currency}"
+
+
+class BankDetails(models.Model):
+    """Where a funded participant's allowance is paid. Sensitive: shown only to holders of the finance officer's
+    permission (``privacy.sensitive.BANK``: ``privacy.view_bank_details``), never in an audit entry or e-mail,
+    purged with the sensitive data."""
+
+    participant = models.OneToOneField(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="bank_details"
+    )
+    account_holder = models.CharField(_("account holder"), max_length=200)
+    bank_name = models.CharField(_("bank"), max_length=200)
+    iban = models.CharField(_("IBAN or account number"), max_length=40)
+    swift_bic = models.CharField(_("SWIFT/BIC"), max_length=11, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bank details")
+        verbose_name_plural = _("bank details")
+
+    def __str__(self) -> str:
+        return str(self.participant)
