@@ -161,9 +161,12 @@ def _visa_missing(participant) -> list[str]:
 
 
 def _visa_context(participant) -> dict:
+    letter = VisaLetter.objects.filter(participant=participant).first()
     return {
         "document_on_file": has_travel_document(participant),
-        "visa_letter_requested": VisaLetter.objects.filter(participant=participant, requested=True).exists(),
+        "visa_letter_requested": bool(letter and letter.requested),
+        # The letter's state on the status page: issued (with its download), or still to come.
+        "visa_letter": letter if letter and letter.requested else None,
     }
 
 
