@@ -215,7 +215,8 @@ def runs_with_counts(conference: Conference, *, direction: str | None = None):
 
 def run_counts(run: TransferRun) -> dict[str, int]:
     counts = {state: 0 for state in SeatState.values}
-    for state, number in run.seats.values_list("state").annotate(n=Count("pk")).values_list("state", "n"):
+    for state, number in TransferSeat.objects.filter(run=run).order_by().values("state").annotate(
+            n=Count("pk")).values_list("state", "n"):
         counts[state] = number
     counts["total"] = sum(counts[state] for state in SeatState.values)
     return counts

@@ -7,11 +7,16 @@ paths) have been since before logistics became its own app.
 from django.urls import path
 
 from . import views as letter_views
-from . import views_stay
+from . import views_stay, views_travel
 
 urlpatterns = [
     path("register/visa-letter/", letter_views.register_visa_letter, name="register_visa_letter"),
     path("desk/p/<str:public_id>/visa-letter/", letter_views.desk_visa_letter, name="desk_visa_letter"),
+    path("logistics/manifest/", views_travel.manifest_page, name="logistics_manifest"),
+    path("logistics/runs/", views_travel.runs_page, name="logistics_runs"),
+    path("logistics/airport/<int:run_id>/", views_travel.airport_run, name="logistics_airport_run"),
+    path("logistics/airport/<int:run_id>/counts.json", views_travel.airport_run_counts,
+         name="logistics_airport_run_counts"),
     path("logistics/dashboard/", views_stay.dashboard, name="logistics_dashboard"),
     path("logistics/meals/", views_stay.meals, name="logistics_meals"),
     path("logistics/meals.csv", views_stay.meals_csv, name="logistics_meals_csv"),
