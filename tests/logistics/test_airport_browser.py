@@ -1,0 +1,73 @@
+"""The airport page on a phone (390×844, headless Chromium): staff tick a person picked up and another no-show,
+the counts change without a reload, nothing is wider than the screen, no axe-core violation and no console error
+(the page's script is static: the CSP allows no inline script), in English and Arabic."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from logistics.models import TransferRun, TransferSeat
+from logistics.services_travel import transfer_runs_propose
+from tests.browser import LAUNCH_ARGS
+
+AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.browser
+def test_airport_page_on_a_phone(live_server, transactional_db, conference, travel, chromium_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    transfer_runs_propose(conference, actor=travel.organizer)
+    run = TransferRun.objects.get(seats__participant=travel.adams)
+    adams = TransferSeat.objects.get(participant=travel.adams)
+    baker = TransferSeat.objects.get(participant=travel.baker)
+    client = Client()
+    client.force_login(travel.organizer)
+    errors, found = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        try:
+            for language in ("en", "ar"):
+                context = browser.new_context(viewport={"width": 390, "height": 844}, locale=language,
+                                              is_mobile=True, has_touch=True)
+                if AXE.exists():
+                    context.add_init_script(path=str(AXE))
+                context.add_cookies([
+                    {"name": django_settings.SESSION_COOKIE_NAME,
+                     "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value, "url": live_server.url},
+                    {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+                ])
+                page = context.new_page()
+                page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+                response = page.goto(f"{live_server.url}/logistics/airport/{run.pk}/")
+                assert response.status == 200
+                if language == "en":
+                    page.locator(f"li[data-seat='{adams.pk}'] button[value=picked_up]").tap()
+                    expect(page.locator("[data-count=picked_up]")).to_have_text("1")
+                    page.locator(f"li[data-seat='{baker.pk}'] button[value=no_show]").tap()
+                    expect(page.locator("[data-count=no_show]")).to_have_text("1")
+                    expect(page.locator("[data-count=planned]")).to_have_text("1")
+                    expect(page.locator(f"li[data-seat='{adams.pk}'] [data-state-label]")).to_have_text("Picked up")
+                    assert page.url.endswith(f"/logistics/airport/{run.pk}/")  # no reload, no redirect
+                else:
+                    assert page.get_attribute("html", "dir") == "rtl"
+                    expect(page.locator("[data-count=picked_up]")).to_have_text("1")
+                width = page.evaluate("() => document.documentElement.scrollWidth")
+                assert width <= 390, (language, width)
+                if AXE.exists():
+                    violations = page.evaluate("""async () => {
+                      const r = await axe.run(document, {resultTypes: ["violations"]});
+                      return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
+                    }""")
+                    found += [f"{language}: {v}" for v in violations]
+                context.close()
+        finally:
+            browser.close()
+    assert found == [], "\n".join(found)
+    assert errors == []
+    adams.refresh_from_db()
+    baker.refresh_from_db()
+    assert (adams.state, adams.marked_by, baker.state) == ("picked_up", travel.organizer, "no_show")
