@@ -47,9 +47,10 @@ def render_payment_sheet(conference, delegation, lines, *, language: str) -> byt
     return render_pdf(html)
 
 
-def render_allowances_xlsx(lines) -> bytes:
+def render_allowances_xlsx(lines, *, bank: dict | None = None) -> bytes:
     """Every allowance line for finance: delegation, name, nights, journeys, provided lodging and meals, the
-    amounts (numbers, two decimals), currency, paid."""
+    amounts (numbers, two decimals), currency, paid; with ``bank`` ({participant id: BankDetails}, only for the
+    finance officer's permission) the account holder, bank, IBAN and SWIFT/BIC too."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -57,7 +58,9 @@ def render_allowances_xlsx(lines) -> bytes:
     sheet.title = str(_("Allowances"))[:31]
     sheet.append([str(title) for title in (
         _("Delegation"), _("Name"), _("Nights"), _("Journeys"), _("Lodging provided"), _("Meals provided"),
-        _("DSA due"), _("Terminal expenses due"), _("Total due"), _("Currency"), _("Paid"))])
+        _("DSA due"), _("Terminal expenses due"), _("Total due"), _("Currency"), _("Paid"))]
+        + ([str(_("Account holder")), str(_("Bank")), str(_("IBAN or account number")), "SWIFT/BIC"]
+           if bank is not None else []))
     for line in lines:
         participant = line.participant
         sheet.append([
@@ -65,7 +68,8 @@ def render_allowances_xlsx(lines) -> bytes:
             neutralize(participant.full_name or participant.email), line.nights, line.journeys,
             neutralize(line.lodging_provided), neutralize(line.meals_provided), line.dsa_amount,
             line.terminal_amount, line.total, line.currency, neutralize(line.paid_at),
-        ])
+        ] + ([neutralize(getattr(bank.get(participant.pk), name, "")) for name in (
+            "account_holder", "bank_name", "iban", "swift_bic")] if bank is not None else []))
         for cell in sheet[sheet.max_row][6:9]:
             cell.number_format = "0.00"
     buffer = io.BytesIO()

@@ -242,6 +242,14 @@ def payment_sheets_render(conference, *, actor) -> dict[str, str]:
     name = f"{folder}/allowances.xlsx"
     default_storage.delete(name)
     stored["finance"] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines)))
+    # The finance officer's copy with bank details: only when the actor holds that permission.
+    if may_see_bank_details(actor):
+        from .models import BankDetails
+
+        bank = {row.participant_id: row for row in BankDetails.objects.filter(participant__conference=conference)}
+        name = f"{folder}/allowances-bank-details.xlsx"
+        default_storage.delete(name)
+        stored["finance-bank"] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines, bank=bank)))
     audit_record(actor=actor, action="logistics.payment_sheets_render", conference=conference,
                  changes={"files": sorted(stored.values())})
     return stored
@@ -265,3 +273,40 @@ def allowances_compute_funded(conference, *, actor) -> dict[str, int]:
         except AccordError:
             counts["refused"] += 1
     return counts
+
+
+BANK_FIELDS = ("account_holder", "bank_name", "iban", "swift_bic")
+
+
+def may_see_bank_details(user) -> bool:
+    """Whether ``user`` (active staff) holds the finance officer's permission for bank details."""
+    from privacy.sensitive import BANK, permission
+
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission(BANK)))
+
+
+def bank_details_save(participant: Participant, *, actor, **values) -> None:
+    """Save where ``participant``'s allowance is paid. The holder, bank and IBAN (or account number) are required,
+    the IBAN and SWIFT/BIC kept without spaces, in capitals. The audit entry says which fields were replaced,
+    never their values."""
+    from .models import BankDetails
+
+    unknown = set(values) - set(BANK_FIELDS)
+    if unknown:
+        raise AccordError(f"unknown fields: {sorted(unknown)}")
+    cleaned = {name: " ".join(str(values.get(name) or "").split()) for name in BANK_FIELDS}
+    cleaned["iban"] = cleaned["iban"].replace(" ", "").upper()
+    cleaned["swift_bic"] = cleaned["swift_bic"].replace(" ", "").upper()
+    for name in ("account_holder", "bank_name", "iban"):
+        if not cleaned[name]:
+            label = _capfirst(BankDetails._meta.get_field(name).verbose_name)
+            raise AccordError(_("%(field)s: this field is required.") % {"field": label})
+    if cleaned["swift_bic"] and len(cleaned["swift_bic"]) not in (8, 11):
+        raise AccordError(_("%(field)s: 8 or 11 letters and digits.") % {
+            "field": _capfirst(BankDetails._meta.get_field("swift_bic").verbose_name)})
+    with transaction.atomic():
+        details = BankDetails.objects.select_for_update().filter(participant=participant).first()
+        replaced = [name for name in BANK_FIELDS if details is None or getattr(details, name) != cleaned[name]]
+        BankDetails.objects.update_or_create(participant=participant, defaults=cleaned)
+        audit_record(actor=actor, action="logistics.bank_details_save", target=participant,
+                     conference=participant.conference, changes={"replaced": replaced})
