@@ -759,3 +759,10 @@ def add_participant_action(action):
     if action not in ParticipantAdmin.actions:
         ParticipantAdmin.actions = [*ParticipantAdmin.actions, action]
     return action
+
+
+# The organizers' registration questions (their admin, the answers inline, the list filter).
+from . import admin_questions  # noqa: E402
+
+add_participant_inline(admin_questions.AnswerInline)
+ParticipantAdmin.list_filter = [*ParticipantAdmin.list_filter, admin_questions.QuestionAnswerFilter]

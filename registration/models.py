@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from conference.enums import LanguageCode
-from conference.models import Conference, Delegation
+from conference.models import Conference, Delegation, localized
 from conference.validators import validate_single_line
 
 from .enums import (
@@ -260,3 +261,158 @@ class ParticipantNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.participant_id}"
+
+
+# Organizer-defined questions ----------------------------------------------------------------------
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    YES_NO = "yes_no", _("Yes or no")
+    ONE_CHOICE = "one_choice", _("One choice")
+    SEVERAL_CHOICES = "several_choices", _("Several choices")
+    COUNTRY = "country", _("Country")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    FILE = "file", _("File (PDF or image)")
+
+
+CHOICE_KINDS = (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
+
+
+class Question(models.Model):
+    """A question the organizers add to the registration form, asked on the step they choose (a key of
+    ``registration/form_steps.py``), in the nomination form and the open-request form when they say so."""
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="questions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    label = models.CharField(_("question (English)"), max_length=300, validators=[validate_single_line])
+    label_fr = models.CharField(_("question (French)"), max_length=300, blank=True, validators=[validate_single_line])
+    label_ar = models.CharField(_("question (Arabic)"), max_length=300, blank=True, validators=[validate_single_line])
+    help_text = models.CharField(_("help text (English)"), max_length=500, blank=True)
+    help_text_fr = models.CharField(_("help text (French)"), max_length=500, blank=True)
+    help_text_ar = models.CharField(_("help text (Arabic)"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    step = models.CharField(_("asked on the registration step"), max_length=30, default="needs")
+    in_nomination = models.BooleanField(_("asked in the focal point's nomination form"), default=False)
+    in_request = models.BooleanField(_("asked in the request to attend"), default=False)
+    categories = models.JSONField(
+        _("only for these categories"), default=list, blank=True, help_text=_("Empty: every category.")
+    )
+    delegation_kinds = models.JSONField(
+        _("only for these kinds of delegation"), default=list, blank=True, help_text=_("Empty: every kind.")
+    )
+    depends_on = models.ForeignKey(
+        "self", verbose_name=_("shown only when the answer to"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="dependents",
+    )
+    depends_value = models.CharField(
+        _("is"), max_length=100, blank=True,
+        help_text=_("For a yes-or-no question: yes or no; for a choice: the choice's English text."),
+    )
+    min_value = models.DecimalField(_("smallest number"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("largest number"), max_digits=12, decimal_places=2, null=True, blank=True)
+    min_date = models.DateField(_("earliest date"), null=True, blank=True)
+    max_date = models.DateField(_("latest date"), null=True, blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive"), default=False,
+        help_text=_("Sensitive answers are shown only to staff with the permission to see them, and purged first."),
+    )
+    hidden = models.BooleanField(_("hidden"), default=False, help_text=_("No longer asked; the answers are kept."))
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["conference", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def localized_label(self, language: str | None = None) -> str:
+        return localized(self, "label", language)
+
+    def localized_help_text(self, language: str | None = None) -> str:
+        return localized(self, "help_text", language)
+
+    def clean(self):
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValidationError({"max_value": _("The largest number is below the smallest.")})
+        if self.min_date and self.max_date and self.min_date > self.max_date:
+            raise ValidationError({"max_date": _("The latest date is before the earliest.")})
+        if self.depends_on_id and self.depends_on_id == self.pk:
+            raise ValidationError({"depends_on": _("A question cannot depend on itself.")})
+        if self.depends_on_id and not self.depends_value:
+            raise ValidationError({"depends_value": _("Say which answer shows this question.")})
+
+
+class QuestionChoice(models.Model):
+    """One offered answer of a choice question. Answers name the choice by id, so editing its text keeps them
+    readable; a choice with answers is hidden, never deleted."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    label = models.CharField(_("choice (English)"), max_length=200, validators=[validate_single_line])
+    label_fr = models.CharField(_("choice (French)"), max_length=200, blank=True, validators=[validate_single_line])
+    label_ar = models.CharField(_("choice (Arabic)"), max_length=200, blank=True, validators=[validate_single_line])
+    order = models.PositiveIntegerField(_("order"), default=0)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def localized_label(self, language: str | None = None) -> str:
+        return localized(self, "label", language)
+
+
+def answer_file_path(instance, filename: str) -> str:
+    import secrets
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"answers/{instance.question.conference_id}/{instance.question_id}/{secrets.token_hex(16)}.{extension}"
+
+
+class Answer(models.Model):
+    """A participant's answer to a question: ``value`` (text, number, ISO date, true/false, a choice id or a
+    list of them, a country code) or ``file``. A sensitive question's answer goes to ``sensitive_value`` /
+    ``sensitive_file`` instead, which the privacy registry purges with the sensitive data."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers")
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=answer_file_path, blank=True)
+    sensitive_value = models.JSONField(_("answer (sensitive)"), null=True, blank=True)
+    sensitive_file = models.FileField(_("file (sensitive)"), upload_to=answer_file_path, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "question"], name="answer_unique_participant_question"),
+        ]
+        permissions = [("view_sensitive_answer", _("Can see answers to sensitive questions"))]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.question_id}"
+
+    @property
+    def data(self):
+        return self.sensitive_value if self.question.sensitive else self.value
+
+    @property
+    def stored_file(self):
+        return self.sensitive_file if self.question.sensitive else self.file

@@ -14,7 +14,15 @@ from privacy.registry import (
 )
 
 from .enums import ParticipantStatus
-from .models import Invitation, InvitationSendAttempt, Participant, ParticipantNotice
+from .models import (
+    Answer,
+    Invitation,
+    InvitationSendAttempt,
+    Participant,
+    ParticipantNotice,
+    Question,
+    QuestionChoice,
+)
 from .selectors import own_participant
 
 register(
@@ -79,6 +87,32 @@ register(
     participant="participant",
     purge={K.REST: ["reason", "last_error"]},
     keep={("participant", "kind", "sent_at", "failed_at", "attempts", "created_at"): "which decisions were sent"},
+)
+
+
+register(
+    Answer,
+    conference="question__conference",
+    participant="participant",
+    purge={K.SENSITIVE: ["sensitive_value", "sensitive_file"], K.REST: ["value", "file"]},
+    keep={("participant", "question", "updated_at"): "which questions were answered; names nobody once purged"},
+)
+
+register(
+    Question,
+    conference="conference",
+    keep={
+        ("conference", "kind", "label", "label_fr", "label_ar", "help_text", "help_text_fr", "help_text_ar",
+         "required", "order", "step", "in_nomination", "in_request", "categories", "delegation_kinds",
+         "depends_on", "depends_value", "min_value", "max_value", "min_date", "max_date", "sensitive", "hidden"):
+            "the organizers' form; names nobody",
+    },
+)
+
+register(
+    QuestionChoice,
+    conference="question__conference",
+    keep={("question", "label", "label_fr", "label_ar", "order", "hidden"): "the organizers' form; names nobody"},
 )
 
 

@@ -24,7 +24,10 @@ from ..form_steps import form_steps, step_at, step_context, step_count
 from ..forms import set_language_cookie
 from ..models import Participant
 from ..permissions import focal_delegations, may_edit_step, registration_open
+from ..questions import QuestionFields
+from ..questions_selectors import conference_questions, participant_questions
 from ..selectors import own_participant
+from ..services.questions import answers_locked, step_with_answers_save
 from ..services.steps import (
     missing_for_submission,
     participant_link_user,
@@ -83,6 +86,21 @@ def register_status(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/register_status.html", context)
 
 
+def _step_questions(participant: Participant, key: str, form, files) -> QuestionFields:
+    """The organizers' questions asked on this step, attached to its form (read-only once approved); a question
+    asking for a file gets the request's files even where the step's own form takes none."""
+    from ..models import Answer
+
+    asked = participant_questions(participant, conference_questions(participant.conference_id), where=key)
+    if files and not form.files:
+        form.files = files
+    answers = list(Answer.objects.filter(participant=participant).select_related("question")) if asked else []
+    return QuestionFields(
+        form, asked, values={a.question_id: a.data for a in answers},
+        files={a.question_id for a in answers if a.stored_file}, locked=answers_locked(participant),
+    )
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -97,10 +115,12 @@ def register_step(request: HttpRequest, step: int) -> HttpResponse:
         messages.info(request, _("This part of your registration can no longer be changed."))
         return redirect("registration:register")
     form = form_step.build_form(participant, request.POST or None, request.FILES or None)
+    questions = _step_questions(participant, form_step.key, form, request.FILES or None)
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and questions.validate():
             try:
-                form_step.save(participant, request.user, form, step)
+                step_with_answers_save(form_step.save, participant, actor=request.user, form=form, number=step,
+                                       answers=questions.answers)
             except AccordError as exc:
                 form.add_error(None, str(exc))
             else:
