@@ -209,6 +209,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Celery beat (``make beat``): the periodic tasks, each a thin task calling one service.
+CELERY_BEAT_SCHEDULE = {
+    # Bilateral requests left unanswered past ACCORD_BILATERAL_REQUEST_TTL_HOURS expire and free their slots.
+    "cooperation-expire-requests": {"task": "cooperation.expire_requests", "schedule": 10 * 60},
+    # Follow-ups of bilateral meetings: the owners are asked for news 3 and 6 months after (each sent once).
+    "cooperation-follow-up-reminders": {"task": "cooperation.queue_follow_up_reminders", "schedule": 6 * 3600},
+}
 if CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = False
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
@@ -390,3 +397,7 @@ ACCORD_BADGE_BATCH_LEASE_SECONDS = env_int("ACCORD_BADGE_BATCH_LEASE_SECONDS", 3
 ACCORD_PHOTO_MAX_BYTES = env_int("ACCORD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 ACCORD_PHOTO_MAX_PIXELS = env_int("ACCORD_PHOTO_MAX_PIXELS", 40_000_000)
 ACCORD_DEFAULT_CONFERENCE = env("ACCORD_DEFAULT_CONFERENCE", "sharm2023")
+# Cooperation: how long a bilateral request (or counter-proposal) waits for its answer before it expires.
+ACCORD_BILATERAL_REQUEST_TTL_HOURS = env_int("ACCORD_BILATERAL_REQUEST_TTL_HOURS", 48)
+# Cooperation: contact exchange (badge scans) closes this many days after the conference's last day.
+ACCORD_CONTACT_EXCHANGE_DAYS = env_int("ACCORD_CONTACT_EXCHANGE_DAYS", 14)
