@@ -107,3 +107,5 @@ class CheckInAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+from .documents import admin as documents_admin  # noqa: E402,F401  (the official documents' pages)

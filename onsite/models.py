@@ -170,3 +170,7 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} @ {self.session_id}"
+
+
+# The official documents (List of Participants, certificates) live in their own package; Django finds their models here.
+from .documents.models import Certificate, DocumentSettings, ParticipantListEdition  # noqa: E402,F401

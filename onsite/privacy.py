@@ -7,7 +7,17 @@ from django.db.models import Count
 from privacy.enums import RetentionKind as K
 from privacy.registry import register, register_aggregate
 
-from .models import Attendance, Badge, BadgeBatch, BadgePrint, CheckIn, RevokedBadgeToken
+from .models import (
+    Attendance,
+    Badge,
+    BadgeBatch,
+    BadgePrint,
+    Certificate,
+    CheckIn,
+    DocumentSettings,
+    ParticipantListEdition,
+    RevokedBadgeToken,
+)
 
 register(
     Badge,
@@ -60,6 +70,35 @@ register(
     participant="participant",
     delete=K.REST,
     purge={K.REST: ["session", "participant", "client_id", "scanned_at", "scanned_by"]},
+)
+
+# The official documents (onsite/documents/).
+register(
+    DocumentSettings,
+    conference="conference",
+    purge={K.REST: ["named_cards"]},
+    keep={("conference", "kind_order"): "the order of delegation kinds; names nobody"},
+)
+register(
+    ParticipantListEdition,
+    conference="conference",
+    # The file prints names, positions and (with consent) e-mail addresses.
+    purge={K.REST: ["file"]},
+    keep={
+        ("conference", "document", "edition", "edition_date", "language", "status", "rows", "error", "created_at",
+         "rendered_at"): "the edition's bookkeeping; names nobody",
+        "fingerprint": "a hash of the printed rows, which names nobody",
+        "requested_by": "the staff account accountable for the edition",
+    },
+)
+register(
+    Certificate,
+    conference="conference",
+    participant="participant",
+    delete=K.REST,
+    purge={K.REST: ["conference", "participant", "code", "language", "days", "fingerprint", "file", "issued_at",
+                    "issued_by", "revoked_at", "revoked_reason"]},
+    hidden=["code"],
 )
 
 

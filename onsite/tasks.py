@@ -32,3 +32,16 @@ def badge_batch_task(*, batch_id: int) -> str:
     if batch is None:
         return "missing"
     return badge_batch_run(batch).status
+
+
+@shared_task(name="onsite.participant_list_render", soft_time_limit=600, time_limit=900)
+def participant_list_render_task(*, edition_id: int) -> str:
+    """Render and store one edition of the List of Participants (nothing to do if it is rendered)."""
+    from .documents.models import ParticipantListEdition
+    from .documents.services import participant_list_render
+
+    item = ParticipantListEdition.objects.filter(pk=edition_id).first()
+    if item is None:
+        return "missing"
+    return participant_list_render(item).status
+

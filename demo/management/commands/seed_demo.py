@@ -13,6 +13,7 @@ from django.db import transaction
 from conference.models import Conference, Delegation, Partner
 from demo import demo_data
 from demo.cooperation import seed_cooperation
+from demo.documents import seed_documents
 from demo.logistics_stay import seed_logistics_stay
 from demo.privacy import seed_privacy
 from demo.wording import demo_wording_refresh
@@ -236,5 +237,6 @@ class Command(BaseCommand):
         created.update(seed_privacy(conference))
         created.update(seed_cooperation(conference))
         created.update(seed_logistics_stay(conference))
+        created.update(seed_documents(conference))
         created.update(demo_wording_refresh(conference))
         return created

@@ -1,0 +1,132 @@
+"""The organizers' pages for the official documents: the conference's document settings (order of kinds, named
+tent cards), the List of Participants and tent cards (asked for here, rendered by a task, downloaded when ready)
+and the certificates of attendance. Imported by ``onsite.admin``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from conference.enums import DelegationKind
+from conference.models import Conference
+from conference.services import AccordError
+
+from . import services
+from .models import DocumentKind, DocumentSettings, ListEditionKind, ListStatus, ParticipantListEdition
+
+
+class DocumentSettingsForm(forms.ModelForm):
+    kind_order = forms.CharField(
+        label=_("order of delegation kinds"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One kind per line, first listed first: %(kinds)s.") % {
+            "kinds": ", ".join(DelegationKind.values)},
+    )
+
+    class Meta:
+        model = DocumentSettings
+        fields = ["conference", "kind_order", "named_cards"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self.initial.get("kind_order"), list):
+            self.initial["kind_order"] = "\n".join(self.initial["kind_order"])
+
+    def clean_kind_order(self):
+        kinds = [line.strip() for line in self.cleaned_data["kind_order"].splitlines() if line.strip()]
+        if len(set(kinds)) != len(kinds) or any(kind not in DelegationKind.values for kind in kinds):
+            raise ValidationError(_("List each kind of delegation once, among the known kinds."))
+        return kinds
+
+    def clean(self):
+        data = super().clean()
+        conference = data.get("conference")
+        if conference and any(p.conference_id != conference.pk for p in data.get("named_cards") or []):
+            self.add_error("named_cards", _("A person with a tent card must be a participant of this conference."))
+        return data
+
+
+@admin.register(DocumentSettings)
+class DocumentSettingsAdmin(admin.ModelAdmin):
+    form = DocumentSettingsForm
+    list_display = ["conference"]
+    autocomplete_fields = ["named_cards"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            row = services.document_settings_save(
+                form.cleaned_data["conference"], kind_order=form.cleaned_data["kind_order"],
+                named_card_ids=[p.pk for p in form.cleaned_data["named_cards"]], actor=request.user,
+            )
+        except AccordError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = row.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """The service saved the named cards."""
+
+
+class ParticipantListRequestForm(forms.ModelForm):
+    class Meta:
+        model = ParticipantListEdition
+        fields = ["conference", "document", "language", "edition", "edition_date"]
+
+
+@admin.register(ParticipantListEdition)
+class ParticipantListEditionAdmin(admin.ModelAdmin):
+    form = ParticipantListRequestForm
+    list_display = ["__str__", "document", "edition", "edition_date", "language", "status", "rows", "rendered_at",
+                    "download"]
+    list_filter = ["conference", "document", "edition", "language", "status"]
+    list_select_related = ["conference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["conference", "document", "language", "edition", "edition_date", "status", "rows", "error",
+                    "requested_by", "created_at", "rendered_at", "download"]
+        return []
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        if obj.status != ListStatus.DONE or not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:onsite_participantlistedition_download",
+                                                          args=[obj.pk]), _("Download PDF"))
+
+    def get_urls(self):
+        return [path("<int:edition_id>/download/", self.admin_site.admin_view(self.download_view),
+                     name="onsite_participantlistedition_download"), *super().get_urls()]
+
+    def download_view(self, request, edition_id: int):
+        if not self.has_view_permission(request):
+            raise Http404
+        item = ParticipantListEdition.objects.filter(pk=edition_id, status=ListStatus.DONE).exclude(file="").first()
+        if item is None:
+            raise Http404
+        return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1],
+                            content_type="application/pdf")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        conference: Conference = data["conference"]
+        item, reused = services.participant_list_request(
+            conference, document=data["document"], language=data["language"],
+            edition=data.get("edition") or ListEditionKind.PROVISIONAL, edition_date=data["edition_date"],
+            actor=request.user,
+        )
+        obj.pk = item.pk
+        obj._state.adding = False
+        if reused:
+            self.message_user(request, _("Nothing it prints has changed: the stored file is reused."), messages.INFO)
+        elif data["document"] == DocumentKind.TENT_CARDS:
+            self.message_user(request, _("The tent cards are being rendered."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("The List of Participants is being rendered."), messages.SUCCESS)
