@@ -209,13 +209,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-# Celery beat (``make beat``): the periodic tasks, each a thin task calling one service.
-CELERY_BEAT_SCHEDULE = {
-    # Bilateral requests left unanswered past ACCORD_BILATERAL_REQUEST_TTL_HOURS expire and free their slots.
-    "cooperation-expire-requests": {"task": "cooperation.expire_requests", "schedule": 10 * 60},
-    # Follow-ups of bilateral meetings: the owners are asked for news 3 and 6 months after (each sent once).
-    "cooperation-follow-up-reminders": {"task": "cooperation.queue_follow_up_reminders", "schedule": 6 * 3600},
-}
 if CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = False
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
@@ -231,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.purge_due",
         "schedule": 24 * 60 * 60,
     },
+    # Bilateral requests left unanswered past ACCORD_BILATERAL_REQUEST_TTL_HOURS expire and free their slots.
+    "cooperation-expire-requests": {"task": "cooperation.expire_requests", "schedule": 10 * 60},
+    # Follow-ups of bilateral meetings: the owners are asked for news 3 and 6 months after (each sent once).
+    "cooperation-follow-up-reminders": {"task": "cooperation.queue_follow_up_reminders", "schedule": 6 * 3600},
 }
 
 # How many days after a conference's last day each kind of personal data lives: the conference's retention

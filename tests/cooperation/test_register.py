@@ -134,3 +134,12 @@ def test_outcome_report_query_count(client, world, held, django_assert_num_queri
     services.bilateral_accept(other, actor=world.b.focal, slot_id=world.slots[1].pk)
     with django_assert_num_queries(4):
         client.get(url)
+
+
+def test_beat_runs_the_expiry_and_the_reminders():
+    from conference.celery import app
+
+    schedule = app.conf.beat_schedule
+    assert schedule["cooperation-expire-requests"]["task"] == "cooperation.expire_requests"
+    assert schedule["cooperation-follow-up-reminders"]["task"] == "cooperation.queue_follow_up_reminders"
+    assert {"cooperation.expire_requests", "cooperation.queue_follow_up_reminders"} <= set(app.tasks)
