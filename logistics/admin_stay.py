@@ -61,13 +61,25 @@ def send_rooming_lists(modeladmin, request, queryset):
             messages.SUCCESS)
 
 
+@admin.action(description=_("Take the dates again from the travel of the selected hotels' guests"))
+def follow_travel(modeladmin, request, queryset):
+    for conference in {hotel.conference for hotel in queryset.select_related("conference")}:
+        result = services_stay.room_bookings_follow_travel(conference, actor=request.user)
+        modeladmin.message_user(request, ngettext("%(count)d booking moved to the travel dates.",
+                                                 "%(count)d bookings moved to the travel dates.",
+                                                 len(result["moved"])) % {"count": len(result["moved"])},
+                                messages.SUCCESS)
+        for booking_id, reason in result["refused"]:
+            modeladmin.message_user(request, f"#{booking_id}: {reason}", messages.WARNING)
+
+
 @admin.register(Hotel)
 class HotelAdmin(_ServiceAdmin):
     list_display = ["name", "conference", "contact_email", "language", "send_on_schedule"]
     list_filter = ["conference"]
     search_fields = ["name"]
     inlines = [RoomBlockInline]
-    actions = [send_rooming_lists]
+    actions = [send_rooming_lists, follow_travel]
 
     def save_model(self, request, obj, form, change):
         services_stay.hotel_save(obj, actor=request.user)

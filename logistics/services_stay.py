@@ -252,6 +252,31 @@ def room_block_delete(block: RoomBlock, *, actor) -> None:
         block.delete()
 
 
+def room_bookings_follow_travel(conference, *, actor) -> dict[str, list]:
+    """Move the bookings whose dates were not set by hand to the dates ``stay_nights`` gives now (the itinerary's
+    legs, else the travel step), each through ``room_booking_save`` (quota, blocks). Returns {"moved": [booking
+    ids], "refused": [(booking id, reason)]}; a refused one keeps its dates."""
+    bookings = list(RoomBooking.objects.filter(hotel__conference=conference, dates_edited=False)
+                    .select_related("hotel__conference", "guest", "roommate").order_by("pk"))
+    dates = stay_nights(conference, [booking.guest_id for booking in bookings])
+    moved, refused = [], []
+    for booking in bookings:
+        check_in, check_out = dates.get(booking.guest_id, (None, None))
+        if not (check_in and check_out) or (check_in, check_out) == (booking.check_in, booking.check_out):
+            continue
+        try:
+            with transaction.atomic():
+                saved = room_booking_save(
+                    hotel=booking.hotel, guest=booking.guest, roommate=booking.roommate, room_type=booking.room_type,
+                    notes=booking.notes, actor=actor, booking=booking, check_in=check_in, check_out=check_out)
+                saved.dates_edited = False
+                saved.save(update_fields=["dates_edited"])
+            moved.append(booking.pk)
+        except AccordError as error:
+            refused.append((booking.pk, str(error)))
+    return {"moved": moved, "refused": refused}
+
+
 # Rooming lists -------------------------------------------------------------------------------------------
 
 

@@ -235,3 +235,39 @@ def test_stay_nights_prefer_the_itinerary_legs(conference):
                                 departs_at=datetime.datetime(2023, 7, 13, 21, 30, tzinfo=datetime.UTC),
                                 arrives_at=datetime.datetime(2023, 7, 14, 2, 0, tzinfo=datetime.UTC))
     assert stay_nights(conference, [guest.pk]) == {guest.pk: (JULY[11], JULY[14])}
+
+
+def test_bookings_follow_the_travel_dates_unless_set_by_hand(conference, organizer):
+    hotel = make_hotel(conference, singles=1)
+    moving = make_guest(conference, arrive=10, leave=13)
+    by_hand = make_guest(conference, arrive=10, leave=11)
+    blocked = make_guest(conference, arrive=11, leave=12)
+    first = services_stay.room_booking_save(hotel=hotel, guest=moving, room_type="single", actor=organizer)
+    kept = services_stay.room_booking_save(hotel=hotel, guest=by_hand, room_type="double", actor=organizer,
+                                           check_in=JULY[10], check_out=JULY[11])
+    third = services_stay.room_booking_save(hotel=hotel, guest=blocked, room_type="double", actor=organizer)
+    moving.travel_plan.departure_date = JULY[12]
+    moving.travel_plan.save()
+    by_hand.travel_plan.departure_date = JULY[13]
+    by_hand.travel_plan.save()
+    blocked.travel_plan.arrival_date = JULY[9]  # a day earlier: the double block has room that night
+    blocked.travel_plan.save()
+    result = services_stay.room_bookings_follow_travel(conference, actor=organizer)
+    assert result == {"moved": [first.pk, third.pk], "refused": []}
+    first.refresh_from_db()
+    kept.refresh_from_db()
+    third.refresh_from_db()
+    assert (first.check_in, first.check_out, first.dates_edited) == (JULY[10], JULY[12], False)
+    assert (kept.check_in, kept.check_out, kept.dates_edited) == (JULY[10], JULY[11], True)
+    assert (third.check_in, third.check_out) == (JULY[9], JULY[12])
+    # A move the block cannot take is refused and the booking keeps its dates.
+    other = make_guest(conference, arrive=12, leave=13)
+    services_stay.room_booking_save(hotel=hotel, guest=other, room_type="single", actor=organizer)
+    moving.travel_plan.departure_date = JULY[13]
+    moving.travel_plan.save()
+    result = services_stay.room_bookings_follow_travel(conference, actor=organizer)
+    assert result["moved"] == []
+    assert [booking_id for booking_id, _reason in result["refused"]] == [first.pk]
+    assert "full on the night of 2023-07-12" in result["refused"][0][1]
+    first.refresh_from_db()
+    assert first.check_out == JULY[12]
