@@ -230,3 +230,16 @@ def run_with_seats(conference: Conference, run_id: int) -> TransferRun | None:
             "participant__delegation", "participant__travel_plan").order_by("lands_at", "participant__last_name")))
         .first()
     )
+
+
+def itinerary_for(participant: Participant):
+    """(itinerary or None, its legs in time order, the pending change request or None): three queries at most."""
+    from .models import ItineraryChangeRequest
+    from .models.itinerary import ChangeRequestStatus
+
+    itinerary = Itinerary.objects.filter(participant=participant).first()
+    if itinerary is None:
+        return None, [], None
+    legs = list(itinerary.legs.order_by("departs_at"))
+    pending = ItineraryChangeRequest.objects.filter(itinerary=itinerary, status=ChangeRequestStatus.PENDING).first()
+    return itinerary, legs, pending

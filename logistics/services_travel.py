@@ -106,7 +106,7 @@ def _parse_local(value: Any) -> datetime.datetime | None:
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     try:
-        return datetime.datetime.strptime(str(value or "").strip(), LOCAL_FORMAT)
+        return datetime.datetime.strptime(str(value or "").strip().replace("T", " "), LOCAL_FORMAT)
     except ValueError:
         return None
 

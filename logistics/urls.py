@@ -12,6 +12,9 @@ from . import views_stay, views_travel
 urlpatterns = [
     path("register/visa-letter/", letter_views.register_visa_letter, name="register_visa_letter"),
     path("desk/p/<str:public_id>/visa-letter/", letter_views.desk_visa_letter, name="desk_visa_letter"),
+    path("logistics/travel/", views_travel.own_travel, name="logistics_own_travel"),
+    path("delegation/<slug:code>/members/<str:public_id>/travel/", views_travel.member_travel,
+         name="logistics_member_travel"),
     path("logistics/manifest/", views_travel.manifest_page, name="logistics_manifest"),
     path("logistics/runs/", views_travel.runs_page, name="logistics_runs"),
     path("logistics/airport/<int:run_id>/", views_travel.airport_run, name="logistics_airport_run"),

@@ -8,17 +8,22 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from conference.selectors import current_conference
 from conference.services import AccordError
+from registration.permissions import get_delegation_for, get_member_for
+from registration.selectors import own_participant
 from registration.views.staff import staff_required
 
-from .models import TransferSeat
+from .models import ItineraryChangeRequest, TransferSeat
 from .models.itinerary import LegDirection
 from .models.transfers import SeatState
 from .permissions import may_manage_logistics
@@ -122,3 +127,80 @@ def airport_run_counts(request: HttpRequest, conference, run_id: int) -> JsonRes
     return JsonResponse({"counts": counts, "seats": {str(pk): state for pk, state in rows}})
 
 
+
+
+# The travel page after approval: the participant's own, a focal point's for a member ----------------------
+
+
+def _travel_page(request: HttpRequest, participant, *, back_url: str) -> HttpResponse:
+    from .forms_travel import ItineraryForm, LegFormSet
+    from .selectors_travel import effective_funding, itinerary_for
+    from .services_travel import ItineraryError, itinerary_save
+
+    if participant.status != "approved":
+        raise Http404
+    itinerary, legs, pending = itinerary_for(participant)
+    zone_legs = [leg_initial(leg) for leg in legs]
+    if request.method == "POST":
+        formset = LegFormSet(request.POST, prefix="legs")
+        form = ItineraryForm(request.POST)
+        if formset.is_valid() and form.is_valid():
+            raw = [row for row in formset.cleaned_data if row]
+            try:
+                result = itinerary_save(participant, actor=request.user, legs=raw, **form.cleaned_data)
+            except ItineraryError as exc:
+                problems = exc.problems
+                return render(request, "logistics/travel.html", {
+                    "participant": participant, "formset": formset, "form": form, "problems": problems,
+                    "funding": effective_funding(participant), "itinerary": itinerary, "pending": pending,
+                    "back_url": back_url}, status=400)
+            except AccordError as exc:
+                messages.error(request, str(exc))
+            else:
+                if isinstance(result, ItineraryChangeRequest):
+                    messages.success(request, _("Travel is locked: the change was sent to the organizers."))
+                else:
+                    messages.success(request, _("Travel saved."))
+                return redirect(request.path)
+    else:
+        formset = LegFormSet(prefix="legs", initial=zone_legs)
+        form = ItineraryForm(initial={"booked_by": itinerary.booked_by if itinerary else "",
+                                      "visa_status": itinerary.visa_status if itinerary else ""})
+    return render(request, "logistics/travel.html", {
+        "participant": participant, "formset": formset, "form": form, "problems": [],
+        "funding": effective_funding(participant), "itinerary": itinerary, "pending": pending,
+        "back_url": back_url})
+
+
+def leg_initial(leg) -> dict:
+    from .airports import airport
+
+    def local(moment, code):
+        place = airport(code)
+        return timezone.localtime(moment, place.zone).strftime("%Y-%m-%d %H:%M") if place else ""
+
+    return {"direction": leg.direction, "carrier": leg.carrier, "flight_number": leg.flight_number,
+            "from_airport": leg.from_airport, "to_airport": leg.to_airport,
+            "departs_local": local(leg.departs_at, leg.from_airport),
+            "arrives_local": local(leg.arrives_at, leg.to_airport), "booking_reference": leg.booking_reference}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def own_travel(request: HttpRequest) -> HttpResponse:
+    """The logged-in participant's travel (404 before approval or without a participation)."""
+    participant = own_participant(request.user, current_conference())
+    if participant is None:
+        raise Http404
+    return _travel_page(request, participant, back_url=reverse("registration:register"))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def member_travel(request: HttpRequest, code: str, public_id: str) -> HttpResponse:
+    """A focal point fills in a member's travel: their own delegation's members only (404 for the others)."""
+    delegation = get_delegation_for(request.user, code)
+    member = get_member_for(request.user, delegation, public_id)
+    return _travel_page(request, member, back_url=reverse("registration:delegation", args=[delegation.code]))
