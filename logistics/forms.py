@@ -15,10 +15,68 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from registration.form_steps import FormStep, add_form_step
-from registration.forms import DateInput, TimeInput
 
 from .models import TravelPlan, VisaLetter
 from .services import has_travel_document, travel_plan_save, visa_request_save
+
+#: Arabic-Indic and Eastern Arabic-Indic digits, read as the digits 0-9 in dates and times.
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
+class DayInput(forms.TextInput):
+    """A date typed day first (09/07/2023 is 9 July), as French, Arabic and British readers write it.
+
+    Not the browser's date picker: Chromium shows that in its own locale's order (07/09/2023 on an American
+    browser) and 12-hour clock, whatever the page's language.
+    """
+
+    def __init__(self, attrs=None):
+        attrs = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off", "size": 10, "maxlength": 10,
+                 "placeholder": _("DD/MM/YYYY"), **(attrs or {})}
+        super().__init__(attrs)
+        self.format = "%d/%m/%Y"
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime(self.format)
+        return super().format_value(value)
+
+
+class ClockInput(forms.TextInput):
+    """A time on the 24-hour clock (14:35), whatever the browser's locale."""
+
+    def __init__(self, attrs=None):
+        attrs = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off", "size": 5, "maxlength": 5,
+                 "placeholder": _("HH:MM"), **(attrs or {})}
+        super().__init__(attrs)
+
+    def format_value(self, value):
+        if isinstance(value, datetime.time):
+            return value.strftime("%H:%M")
+        return super().format_value(value)
+
+
+class DayField(forms.DateField):
+    """Day/month/year (slashes, dots or dashes; Arabic-Indic digits too), or ISO year-month-day."""
+
+    input_formats = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+    widget = DayInput
+    default_error_messages = {"invalid": _("Enter a date as day/month/year, for example 09/07/2023.")}
+
+    def to_python(self, value):
+        return super().to_python(value.strip().translate(DIGITS) if isinstance(value, str) else value)
+
+
+class ClockField(forms.TimeField):
+    """Hours and minutes on the 24-hour clock (14:35 or 14.35; Arabic-Indic digits too)."""
+
+    input_formats = ["%H:%M", "%H.%M", "%H:%M:%S"]
+    widget = ClockInput
+    default_error_messages = {"invalid": _("Enter a time on the 24-hour clock, for example 14:35.")}
+
+    def to_python(self, value):
+        return super().to_python(value.strip().translate(DIGITS) if isinstance(value, str) else value)
+
 
 FLIGHT = re.compile(r"^[A-Za-z0-9]{2}\s?\d{1,4}[A-Za-z]?$")
 AIRPORT = re.compile(r"^[A-Za-z]{3}$")
@@ -32,13 +90,15 @@ class TravelForm(forms.ModelForm):
             "departure_date", "departure_time", "departure_flight", "departure_airport",
             "transfer_needed", "hotel_needed", "room_sharing",
         ]
-        widgets = {
-            "arrival_date": DateInput(),
-            "departure_date": DateInput(),
-            "arrival_time": TimeInput(),
-            "departure_time": TimeInput(),
+        field_classes = {
+            "arrival_date": DayField, "departure_date": DayField,
+            "arrival_time": ClockField, "departure_time": ClockField,
         }
         help_texts = {
+            "arrival_date": _("Day/month/year, for example 09/07/2023."),
+            "departure_date": _("Day/month/year, for example 13/07/2023."),
+            "arrival_time": _("24-hour clock, for example 14:35."),
+            "departure_time": _("24-hour clock, for example 18:05."),
             "arrival_airport": _("Three-letter code, for example SSH for Sharm El Sheikh."),
             "departure_airport": _("Three-letter code, for example SSH for Sharm El Sheikh."),
         }
@@ -96,7 +156,7 @@ class VisaForm(forms.Form):
         label=_("Passport number"), max_length=40, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    passport_expiry = forms.DateField(label=_("Passport expiry date"), required=False, widget=DateInput())
+    passport_expiry = DayField(label=_("Passport expiry date"), required=False)
     issuing_country = CountryField(blank=True).formfield(label=_("Issuing country"), required=False)
 
     def __init__(self, *args, conference, document_on_file: bool, **kwargs):

@@ -45,3 +45,14 @@ def participant_list_render_task(*, edition_id: int) -> str:
         return "missing"
     return participant_list_render(item).status
 
+
+@shared_task(name="onsite.certificate_render", soft_time_limit=60, time_limit=90)
+def certificate_render_task(*, certificate_id: int) -> bool:
+    """Render and store one certificate of attendance (nothing to do if the stored file is current or revoked)."""
+    from .documents.models import Certificate
+    from .documents.services import certificate_render
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    return bool(certificate_render(certificate).file)

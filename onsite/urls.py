@@ -22,3 +22,13 @@ urlpatterns = [
     path("desk/arrivals/", desk_views.desk_arrivals, name="desk_arrivals"),
     path("desk/arrivals.json", desk_views.desk_arrivals_json, name="desk_arrivals_json"),
 ]
+
+# The certificates of attendance (onsite/documents/views.py): public verification, own and delegation downloads.
+from .documents import views as documents_views  # noqa: E402
+
+urlpatterns += [
+    path("certificates/verify/<str:code>/", documents_views.certificate_verify, name="certificate_verify"),
+    path("certificates/p/<str:public_id>/", documents_views.certificate_download, name="certificate_download"),
+    path("portal/delegation/<int:delegation_id>/certificates.zip", documents_views.delegation_certificates_zip,
+         name="delegation_certificates_zip"),
+]

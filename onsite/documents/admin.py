@@ -7,17 +7,27 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conference.enums import DelegationKind
 from conference.models import Conference
 from conference.services import AccordError
+from registration.admin import add_participant_action
 
 from . import services
-from .models import DocumentKind, DocumentSettings, ListEditionKind, ListStatus, ParticipantListEdition
+from .models import (
+    Certificate,
+    DocumentKind,
+    DocumentSettings,
+    ListEditionKind,
+    ListStatus,
+    ParticipantListEdition,
+)
 
 
 class DocumentSettingsForm(forms.ModelForm):
@@ -130,3 +140,84 @@ class ParticipantListEditionAdmin(admin.ModelAdmin):
             self.message_user(request, _("The tent cards are being rendered."), messages.SUCCESS)
         else:
             self.message_user(request, _("The List of Participants is being rendered."), messages.SUCCESS)
+
+
+# Certificates of attendance ------------------------------------------------------------------------------
+
+
+@add_participant_action
+@admin.action(description=_("Issue certificates of attendance to the selected (checked in)"))
+def issue_certificates_for_selected(modeladmin, request, queryset):
+    """One certificate per checked-in participant of the selection; the others are counted as skipped."""
+    if not request.user.has_perm("onsite.add_certificate"):
+        raise PermissionDenied
+    by_conference: dict = {}
+    for participant in queryset.select_related(None).select_related("conference"):
+        by_conference.setdefault(participant.conference, []).append(participant.pk)
+    issued = skipped = 0
+    for conference, ids in by_conference.items():
+        done, left = services.certificates_issue(conference, ids, actor=request.user)
+        issued, skipped = issued + done, skipped + left
+    modeladmin.message_user(
+        request, ngettext("%(count)d certificate of attendance issued.", "%(count)d certificates of attendance issued.",
+                          issued) % {"count": issued}, messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request, ngettext("%(count)d participant skipped: not checked in, or their certificate was revoked.",
+                              "%(count)d participants skipped: not checked in, or their certificate was revoked.",
+                              skipped) % {"count": skipped}, messages.WARNING)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("reason for revoking"), max_length=300)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["participant", "conference", "language", "issued_at", "revoked_at", "verify_link"]
+    list_filter = ["conference", "language", "revoked_at"]
+    list_select_related = ["participant", "conference"]
+    search_fields = ["participant__first_name", "participant__last_name", "participant__badge_name", "code"]
+    readonly_fields = ["conference", "participant", "code", "language", "days", "issued_at", "issued_by",
+                       "revoked_at", "revoked_reason", "verify_link"]
+    exclude = ["fingerprint", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("verification page"))
+    def verify_link(self, obj):
+        url = reverse("registration:certificate_verify", args=[obj.code])
+        return format_html('<a href="{}">{}</a>', url, obj.code)
+
+    def get_urls(self):
+        return [path("<int:certificate_id>/revoke/", self.admin_site.admin_view(self.revoke_view),
+                     name="onsite_certificate_revoke"), *super().get_urls()]
+
+    def revoke_view(self, request, certificate_id: int):
+        if not self.has_change_permission(request):
+            raise Http404
+        certificate = Certificate.objects.select_related("participant", "conference").filter(pk=certificate_id).first()
+        if certificate is None:
+            raise Http404
+        form = RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.certificate_revoke(certificate, reason=form.cleaned_data["reason"], actor=request.user)
+            except AccordError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("The certificate is revoked: its verification page now refuses it."),
+                                  messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:onsite_certificate_change", args=[certificate.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "certificate": certificate, "title": _("Revoke the certificate")}
+        return TemplateResponse(request, "onsite/documents/certificate_revoke.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "revoke_url": reverse("admin:onsite_certificate_revoke", args=[object_id])}
+        return super().change_view(request, object_id, form_url, extra_context)

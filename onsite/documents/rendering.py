@@ -48,3 +48,14 @@ def render_tent_cards(conference: Conference, cards: list[dict]) -> bytes:
     html = render_to_string("pdf/tent_cards.html", {"cards": sized, "conference": conference})
     return render_pdf(html, stylesheets=["pdf/tent_cards.css"])
 
+
+def render_certificate(data: dict) -> bytes:
+    """One certificate of attendance (``data`` from ``services.certificate_data``) as PDF bytes, in its language."""
+    from onsite.services.badges import qr_data_uri
+
+    language = data["language"]
+    with translation.override(language):
+        context = {**_conference_context(data["conference"], language), **data,
+                   "qr_uri": qr_data_uri(data["verify_url"])}
+        html = render_to_string("pdf/certificate.html", context)
+    return render_pdf(html, stylesheets=["pdf/certificate.css"])

@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference.honorifics import printed_honorific
 from conference.languages import is_known
 from conference.models import Conference
 from conference.services import AccordError, audit_record
 
 from . import rendering, selectors
-from .models import DocumentKind, ListEditionKind, ListStatus, ParticipantListEdition
+from .models import Certificate, DocumentKind, ListEditionKind, ListStatus, ParticipantListEdition
 
 
 def _hash(payload) -> str:
@@ -146,3 +150,134 @@ def document_settings_save(conference: Conference, *, kind_order: list[str], nam
                      changes=changes)
     return row
 
+
+# --- certificates of attendance ------------------------------------------------------------------------
+
+
+def new_certificate_code() -> str:
+    """Random, unguessable, short enough to type: 16 characters of an alphabet without look-alikes (80 bits)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def certificate_verify_url(code: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('registration:certificate_verify', args=[code])}"
+
+
+def certificate_data(certificate: Certificate) -> dict:
+    """What the certificate prints (plain values; the participant, delegation and conference prefetched)."""
+    participant = certificate.participant
+    conference = certificate.conference
+    language = certificate.language
+    name = (participant.badge_name_ar if language == "ar" and participant.badge_name_ar else participant.printed_name)
+    return {
+        "conference": conference,
+        "language": language,
+        "title": printed_honorific(conference, participant.title, participant.gender, language),
+        "name": name,
+        "delegation": participant.delegation.display_name(language) if participant.delegation else "",
+        "days": [datetime.date.fromisoformat(day) for day in certificate.days],
+        "code": certificate.code,
+        "verify_url": certificate_verify_url(certificate.code),
+    }
+
+
+def _certificate_fingerprint(data: dict) -> str:
+    return _hash({**{key: value for key, value in data.items() if key != "conference"},
+                  "conference": [data["conference"].name, data["conference"].name_fr, data["conference"].name_ar],
+                  "v": rendering.TEMPLATE_VERSION})
+
+
+def certificate_issue(participant, *, actor=None) -> Certificate:
+    """Issue (or bring up to date) ``participant``'s certificate of attendance: refused unless they were checked
+    in; a revoked certificate stays revoked. The days are those they were seen (check-in, door scans); the file is
+    rendered by a task."""
+    from onsite.tasks import certificate_render_task
+    from registration.enums import ParticipantStatus
+
+    if participant.status != ParticipantStatus.APPROVED or participant.checked_in_at is None:
+        raise AccordError(_("Only participants who were checked in receive a certificate of attendance."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(participant=participant).first()
+        if certificate is not None and certificate.revoked_at is not None:
+            raise AccordError(_("This certificate was revoked; it cannot be issued again."))
+        days = [day.isoformat() for day in selectors.attended_days(participant)]
+        language = participant.preferred_language if participant.preferred_language in ("en", "fr", "ar") else "en"
+        if certificate is None:
+            certificate = Certificate.objects.create(
+                conference=participant.conference, participant=participant, code=new_certificate_code(),
+                language=language, days=days, issued_at=timezone.now(), issued_by=actor if getattr(actor, "pk", None) else None,
+            )
+            audit_record(actor=actor, action="certificate.issue", target=certificate,
+                         conference=participant.conference, changes={"days": days})
+        elif certificate.days != days or certificate.language != language:
+            certificate.days, certificate.language = days, language
+            certificate.save(update_fields=["days", "language"])
+            audit_record(actor=actor, action="certificate.update", target=certificate,
+                         conference=participant.conference, changes={"days": days, "language": language})
+        certificate_render_task.delay_on_commit(certificate_id=certificate.pk)
+    return certificate
+
+
+def certificates_issue(conference: Conference, participant_ids=None, *, actor=None) -> tuple[int, int]:
+    """Issue the certificates of the checked-in participants among ``participant_ids`` (default: all of the
+    conference): ``(issued, skipped)``; the skipped were not checked in or have a revoked certificate."""
+    from registration.models import Participant
+
+    queryset = Participant.objects.filter(conference=conference).select_related("conference", "delegation")
+    if participant_ids is not None:
+        queryset = queryset.filter(pk__in=list(participant_ids))
+    issued = skipped = 0
+    for participant in queryset.order_by("pk"):
+        try:
+            certificate_issue(participant, actor=actor)
+        except AccordError:
+            skipped += 1
+        else:
+            issued += 1
+    return issued, skipped
+
+
+def certificate_render(certificate: Certificate) -> Certificate:
+    """Render and store the certificate's PDF, unless the stored one prints the same (fingerprint)."""
+    with transaction.atomic():
+        locked = (Certificate.objects.select_for_update(of=("self",))
+                  .select_related("participant", "participant__delegation", "conference").get(pk=certificate.pk))
+        if locked.revoked_at is not None:
+            return locked
+        data = certificate_data(locked)
+        fingerprint = _certificate_fingerprint(data)
+        if locked.file and locked.fingerprint == fingerprint:
+            return locked
+        content = rendering.render_certificate(data)
+        locked.file.save(f"{locked.conference.slug}-{locked.participant.public_id}-{fingerprint[:10]}.pdf",
+                         ContentFile(content), save=False)
+        locked.fingerprint = fingerprint
+        locked.save(update_fields=["file", "fingerprint"])
+    return locked
+
+
+def certificate_revoke(certificate: Certificate, *, reason: str, actor=None) -> Certificate:
+    """Revoke the certificate: its verification page answers "revoked" from now on. A reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccordError(_("Give the reason for revoking the certificate."))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.revoked_at is not None:
+            raise AccordError(_("This certificate is already revoked."))
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason[:300]
+        locked.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_record(actor=actor, action="certificate.revoke", target=locked, conference=locked.conference,
+                     changes={"reason": locked.revoked_reason})
+    return locked
+
+
+def certificate_for_code(code: str) -> Certificate | None:
+    """The certificate a verification code names (forged or unknown: ``None``), revoked ones included."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 32:
+        return None
+    return (Certificate.objects.select_related("participant", "participant__delegation", "conference")
+            .filter(code=code).first())

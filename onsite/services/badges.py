@@ -184,6 +184,11 @@ def _qr_uri(code: str, badge_format: str = BadgeFormat.A6) -> str:
     return segno.make_qr(code, error="m", mask=4).png_data_uri(scale=scale, border=0)
 
 
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as a PNG ``data:`` URI, the badges' code path (the certificates' verification link)."""
+    return _qr_uri(text, BadgeFormat.CR80)
+
+
 def _photo_uri(path: str) -> str:
     """The (already re-encoded) photo as a data: URI we create ourselves; only JPEG and PNG bytes."""
     if not path:
