@@ -28,8 +28,9 @@ from bench.common import setup_django  # noqa: E402
 TARGET_SECONDS = 1.0
 
 
-def bench_rooming_list(n: int) -> tuple[float, int]:
-    """(seconds, queries) of one rooming list of ``n`` participants' rooms."""
+def bench_rooming_list(n: int, *, files: bool = False) -> tuple[float, int]:
+    """(seconds, queries) of one rooming list of ``n`` participants' rooms; with ``files`` the time of its CSV,
+    XLSX and PDF is printed too (the work of a send, done by the task)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -65,6 +66,22 @@ def bench_rooming_list(n: int) -> tuple[float, int]:
             lines = rooming_list(hotel)
         elapsed = time.perf_counter() - started
         assert len(lines) == n
+        if files:
+            from django.utils import timezone
+
+            from logistics.rendering_stay import (
+                render_rooming_list_csv,
+                render_rooming_list_pdf,
+                render_rooming_list_xlsx,
+            )
+
+            for label, render in (("CSV", lambda: render_rooming_list_csv(hotel, lines)),
+                                  ("XLSX", lambda: render_rooming_list_xlsx(hotel, lines, when=timezone.now())),
+                                  ("PDF", lambda: render_rooming_list_pdf(hotel, lines, when=timezone.now()))):
+                started = time.perf_counter()
+                size = len(render())
+                print(f"  rooming list {label} of {n} lines: {(time.perf_counter() - started) * 1000:.0f} ms, "
+                      f"{size // 1024} KiB")
         return elapsed, len(queries)
     finally:
         RoomingListSend.objects.filter(hotel__conference=conference).delete()
@@ -76,7 +93,7 @@ def bench_rooming_list(n: int) -> tuple[float, int]:
 def main(quick: bool = False) -> None:
     setup_django()
     sizes = (100, 500) if quick else (1000, 5000)
-    figures = {size: bench_rooming_list(size) for size in sizes}
+    figures = {size: bench_rooming_list(size, files=size == sizes[0]) for size in sizes}
     for size, (seconds, queries) in figures.items():
         verdict = "ok" if seconds <= TARGET_SECONDS or size > 1000 else "OVER TARGET"
         print(f"rooming list, {size} participants: {seconds * 1000:.0f} ms, {queries} queries ({verdict})")
