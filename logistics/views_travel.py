@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -78,7 +79,8 @@ def runs_page(request: HttpRequest, conference) -> HttpResponse:
         except AccordError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("%(count)s runs proposed.") % {"count": len(runs)})
+            messages.success(request, ngettext("%(count)s run proposed.", "%(count)s runs proposed.", len(runs))
+                             % {"count": len(runs)})
         return redirect(request.path)
     return render(request, "logistics/runs.html", {"conference": conference, "runs": runs_with_counts(conference)})
 
