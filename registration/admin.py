@@ -43,6 +43,7 @@ from .models import (
     Participant,
     ParticipantNotice,
 )
+from .questions_selectors import choice_counts
 from .services.delegations import delegation_delete, delegation_problems, delegation_save
 from .services.invitations import (
     invitation_check_available,
@@ -271,6 +272,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             "conference": conference,
             "counts": counts,
             "charts": selectors.dashboard_charts(conference, counts),
+            "question_counts": choice_counts(conference),
         }
         return TemplateResponse(request, "admin/registration/participant/dashboard.html", context)
 

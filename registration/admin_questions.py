@@ -11,15 +11,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from conference.enums import DelegationKind
 from conference.services import AccordError
+from privacy.enums import ReadWhere, RetentionKind
+from privacy.services.reads import record_read
 
 from .enums import ParticipantCategory
 from .form_steps import form_steps
 from .models import CHOICE_KINDS, Answer, Question, QuestionChoice, QuestionKind
+from .questions_exports import SENSITIVE_ANSWER_PERMISSION
 from .questions_selectors import (
     NO,
     YES,
@@ -29,8 +34,7 @@ from .questions_selectors import (
     conference_questions,
 )
 from .services.questions import choice_save, question_delete, question_save
-
-SENSITIVE_ANSWER_PERMISSION = "registration.view_sensitive_answer"
+from .views.files import private_file_response
 
 
 def may_see_sensitive_answers(user) -> bool:
@@ -99,6 +103,30 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("answers"), ordering="answers_n")
     def answer_count(self, obj) -> int:
         return getattr(obj, "answers_n", None) if hasattr(obj, "answers_n") else answer_counts([obj.pk]).get(obj.pk, 0)
+
+    def get_urls(self):
+        return [
+            path("answer/<int:answer_id>/file/", self.admin_site.admin_view(self.answer_file_view),
+                 name="registration_answer_file"),
+            *super().get_urls(),
+        ]
+
+    def answer_file_view(self, request, answer_id: int):
+        """An answer's file, to staff who may see participants (and sensitive answers, for a sensitive question);
+        404 for a missing answer and a forbidden one alike; the read is logged."""
+        answer = Answer.objects.select_related("question", "participant").filter(pk=answer_id).first()
+        if answer is None or not request.user.has_perm("registration.view_participant") or (
+            answer.question.sensitive and not may_see_sensitive_answers(request.user)
+        ) or not answer.stored_file:
+            raise Http404("No file.")
+        record_read(answer.participant, reader=request.user,
+                    kind=RetentionKind.SENSITIVE if answer.question.sensitive else RetentionKind.REST,
+                    what=f"answer: {answer.question.label}", where=ReadWhere.DOWNLOAD)
+        name = answer.stored_file.name
+        content_type = "application/pdf" if name.endswith(".pdf") else (
+            "image/png" if name.endswith(".png") else "image/jpeg")
+        return private_file_response(answer.stored_file, content_type=content_type,
+                                     filename=f"answer-{answer.pk}.{name.rsplit('.', 1)[-1]}")
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and Answer.objects.filter(question=obj).exists():
@@ -171,7 +199,10 @@ class AnswerInline(admin.TabularInline):
         if question.sensitive and not may_see_sensitive_answers(self._user):
             return str(_("(hidden)"))
         if question.kind == QuestionKind.FILE:
-            return str(_("file on record")) if answer.stored_file else ""
+            if not answer.stored_file:
+                return ""
+            return format_html('<a href="{}">{}</a>', reverse("admin:registration_answer_file", args=[answer.pk]),
+                               _("download the file"))
         return answer_display(question, answer.data)
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -7,6 +7,9 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self) -> None:
-        from . import forms  # the form's own steps (form_steps.py) are added when forms.py is imported
+        from . import (
+            forms,  # the form's own steps (form_steps.py) are added when forms.py is imported
+            questions_exports,  # the answers' columns in the participant lists
+        )
 
-        del forms
+        del forms, questions_exports

@@ -64,6 +64,10 @@ class ExportColumns:
     #: The ``privacy.enums.RetentionKind`` these columns hold, and what, for the read log of each export.
     kind: str | None = None
     what: str = ""
+    #: A permission of its own (``"registration.view_sensitive_answer"``): masked unless the user holds it.
+    permission: str | None = None
+    #: Relations to prefetch with the participants (many rows each: the answers to the registration questions).
+    prefetch: tuple[str, ...] = ()
 
 
 _ADDED: list[ExportColumns] = []
@@ -80,10 +84,15 @@ def _masked(getter: Callable) -> Callable:
     return lambda participant: mask(getter(participant), allowed=False)
 
 
+def _holds(user, permission: str) -> bool:
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission))
+
+
 def _added_columns(user) -> list[tuple[Any, Callable]]:
     columns = []
     for added in _ADDED:
-        hidden = added.sensitive is not None and not may_see(user, added.sensitive)
+        hidden = (added.sensitive is not None and not may_see(user, added.sensitive)) or (
+            added.permission is not None and not _holds(user, added.permission))
         columns += [(title, _masked(getter) if hidden else getter) for title, getter in added.columns()]
     return columns
 
@@ -117,7 +126,8 @@ def _columns(user=None):
 
 def export_queryset(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
     related = [name for added in _ADDED for name in added.related]
-    return queryset.select_related("delegation", "conference", *related).order_by(
+    prefetch = [name for added in _ADDED for name in added.prefetch]
+    return queryset.select_related("delegation", "conference", *related).prefetch_related(*prefetch).order_by(
         "delegation__code", "last_name", "id")
 
 
@@ -126,7 +136,10 @@ def export_reads_record(queryset: QuerySet[Participant], *, reader) -> int:
     columns hold (masked columns are not read). Returns the number of entries."""
     written = 0
     for added in _ADDED:
-        if added.kind is None or (added.sensitive is not None and not may_see(reader, added.sensitive)):
+        if added.kind is None or (added.sensitive is not None and not may_see(reader, added.sensitive)) or (
+                added.permission is not None and not _holds(reader, added.permission)):
+            continue
+        if not added.columns():  # nothing of this kind is exported (a conference without sensitive questions)
             continue
         written += record_read(queryset, reader=reader, kind=added.kind, what=added.what, where=ReadWhere.EXPORT)
     return written

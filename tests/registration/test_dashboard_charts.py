@@ -93,8 +93,8 @@ def test_dashboard_with_charts_query_count(staff_client, django_assert_num_queri
             ParticipantFactory(conference=conference, delegation=delegation)
     current_conference()  # the time-zone middleware's read, then from the shared cache
     # session, user, conference, the dashboard's counts (delegations, totals, three groupings), the charts' two
-    # and logistics' arrivals by day
-    with django_assert_num_queries(10):
+    # and logistics' arrivals by day, the registration questions' counts per choice (one query without questions)
+    with django_assert_num_queries(11):
         response = staff_client.get(_url(conference))
     assert response.status_code == 200
     assert len(response.context["charts"]["delegations"]["labels"]) == delegations
