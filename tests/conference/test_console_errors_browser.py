@@ -11,9 +11,16 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.browser import LAUNCH_ARGS
-from tests.test_i18n import PAGES, WORLD_SETTINGS, build_world
+from tests.test_i18n import PAGES as I18N_PAGES
+from tests.test_i18n import WORLD_SETTINGS, build_world
 
 LANGUAGES = ("en", "fr", "ar")
+#: The i18n tests' pages, and the role homes.
+PAGES = [
+    *I18N_PAGES,
+    *[(f"my home ({who})", who, lambda w: "/me/") for who in ("participant", "focal", "staff", "lonely")],
+    ("programme index", None, lambda w: "/programme/"),
+]
 
 
 def _session_cookie(user) -> str:
