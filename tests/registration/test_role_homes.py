@@ -74,3 +74,12 @@ def test_login_message_names_the_person_not_the_username(client, conference):
     _log_in(client, user)
     messages = [str(m) for m in client.get(reverse("registration:my_home")).context["messages"]]
     assert messages == ["Successfully signed in as Leïla Ben Ali."]
+
+
+def test_focal_point_without_own_registration_sees_delegations_before_the_no_registration_notice(client, conference):
+    user = UserFactory(email="focal.only@example.org")
+    DelegationFactory(conference=conference, code="MAR", country="MA").focal_points.add(user)
+    client.force_login(user)
+    body = client.get(reverse("registration:register")).content.decode()
+    assert body.index("Delegations you manage") < body.index("We found no registration")
+    assert body.count("Delegations you manage") == 1
