@@ -163,3 +163,17 @@ def test_own_data_export_has_the_answers(client, answered):
     data = json.loads(client.get(reverse("privacy:my_data_json")).content)
     text = json.dumps(data, ensure_ascii=False)
     assert "Asthma" in text and str(q["corruption"].pk) in text
+
+
+def test_desk_page_shows_answers_sensitive_masked(client, admin_client, answered, conference):
+    _q, amina, _omar = answered
+    url = reverse("registration:desk_participant", args=[amina.public_id])
+    html = admin_client.get(url).content.decode()
+    assert "Working group" in html and "Corruption" in html and "Asthma" in html
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_participant", "change_participant"]))
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Corruption" in html and "Asthma" not in html and "(hidden)" in html
