@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from conference.models import Conference
@@ -40,17 +40,19 @@ def effective_funding(participant: Participant) -> str:
 
 def endpoint_legs(conference: Conference, *, direction: str, participant_ids=None) -> dict[int, ItineraryLeg]:
     """For each approved participant with legs that way: the arrival (their last flight to the conference) or the
-    departure (their first flight home), with the participant and delegation. One query (PostgreSQL DISTINCT ON)."""
+    departure (their first flight home), with the participant and delegation. One query."""
     legs = ItineraryLeg.objects.filter(
         direction=direction, itinerary__participant__conference=conference,
         itinerary__participant__status=ParticipantStatus.APPROVED,
     ).select_related("itinerary__participant__delegation")
     if participant_ids is not None:
         legs = legs.filter(itinerary__participant_id__in=list(participant_ids))
-    if direction == LegDirection.INBOUND:
-        legs = legs.order_by("itinerary_id", "-arrives_at").distinct("itinerary_id")
-    else:
-        legs = legs.order_by("itinerary_id", "departs_at").distinct("itinerary_id")
+    # The itinerary's last landing (or first take-off) that way, as a correlated subquery: portable (no DISTINCT
+    # ON, which the embedded SQLite mode lacks) and still one query.
+    field = "arrives_at" if direction == LegDirection.INBOUND else "departs_at"
+    same_way = ItineraryLeg.objects.filter(itinerary=OuterRef("itinerary"), direction=direction)
+    endpoint = same_way.order_by(f"-{field}" if direction == LegDirection.INBOUND else field, "-pk").values("pk")[:1]
+    legs = legs.filter(pk=Subquery(endpoint))
     return {leg.itinerary.participant_id: leg for leg in legs}
 
 
