@@ -123,7 +123,9 @@ def main(quick: bool = False) -> None:
     sizes = (100, 300) if quick else (1000, 5000)
     actor, _created = get_user_model().objects.get_or_create(username="logistics-bench", defaults={"is_staff": True})
     results: dict[str, dict[int, tuple[float, int]]] = {}
-    figures = travel_figures() + FIGURES
+    from bench.logistics_stay import stay_figures
+
+    figures = travel_figures() + stay_figures() + FIGURES
     for size in sizes:
         started = time.perf_counter()
         conference, people = build(size)

@@ -104,3 +104,38 @@ def main(quick: bool = False) -> None:
 
 if __name__ == "__main__":
     main(quick="--quick" in sys.argv)
+
+
+def stay_figures():
+    """The rooming list as a figure of ``bench/logistics.py``: ``seed`` books every participant of the bench
+    conference into one hotel (bulk) and records a list sent, then changes a tenth of the lines; ``measure``
+    builds the list with its states."""
+    from logistics.selectors_stay import rooming_list
+
+    hotels = {}
+
+    def seed(conference, people):
+        from logistics.models import Hotel, RoomBlock, RoomBooking, RoomingListSend
+        from logistics.selectors_stay import current_lines
+
+        hotel = Hotel.objects.create(conference=conference, name="Bench hotel", contact_email="bench@example.org")
+        nights = [conference.start_date + datetime.timedelta(days=offset) for offset in range(-1, 4)]
+        RoomBlock.objects.bulk_create([RoomBlock(hotel=hotel, room_type="single", night=night, quota=len(people))
+                                       for night in nights])
+        RoomBooking.objects.bulk_create([
+            RoomBooking(hotel=hotel, room_type="single", guest_id=getattr(person, "pk", person),
+                        check_in=nights[index % 2], check_out=conference.end_date)
+            for index, person in enumerate(people)])
+        RoomingListSend.objects.create(hotel=hotel, recipient="bench@example.org", lines=current_lines(hotel))
+        bookings = list(RoomBooking.objects.filter(hotel=hotel).order_by("pk"))
+        tenth = max(len(bookings) // 30, 1)
+        for booking in bookings[:tenth]:
+            booking.check_out = conference.end_date - datetime.timedelta(days=1)
+        RoomBooking.objects.bulk_update(bookings[:tenth], ["check_out"])
+        RoomBooking.objects.filter(pk__in=[b.pk for b in bookings[tenth:2 * tenth]]).delete()
+        hotels[conference.pk] = hotel
+
+    def measure(conference, actor):
+        return rooming_list(hotels[conference.pk])
+
+    return [("rooming list", seed, measure)]
