@@ -228,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
     "cooperation-expire-requests": {"task": "cooperation.expire_requests", "schedule": 10 * 60},
     # Follow-ups of bilateral meetings: the owners are asked for news 3 and 6 months after (each sent once).
     "cooperation-follow-up-reminders": {"task": "cooperation.queue_follow_up_reminders", "schedule": 6 * 3600},
+    # Each hotel that asked for it gets its rooming list once a day when something changed since the last one.
+    "logistics-send-due-rooming-lists": {"task": "logistics.send_due_rooming_lists", "schedule": 24 * 60 * 60},
 }
 
 # How many days after a conference's last day each kind of personal data lives: the conference's retention

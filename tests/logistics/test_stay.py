@@ -271,3 +271,13 @@ def test_bookings_follow_the_travel_dates_unless_set_by_hand(conference, organiz
     assert "full on the night of 2023-07-12" in result["refused"][0][1]
     first.refresh_from_db()
     assert first.check_out == JULY[12]
+
+
+def test_the_rooming_lists_schedule_is_in_celery_beat():
+    from django.conf import settings
+
+    from conference.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["logistics-send-due-rooming-lists"]
+    assert entry == {"task": "logistics.send_due_rooming_lists", "schedule": 86400}
+    assert entry["task"] in app.tasks
