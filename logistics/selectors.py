@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .models import ItineraryLeg, TravelPlan
@@ -34,13 +35,15 @@ def stay_windows(conference, participant_ids) -> dict[int, tuple[datetime.dateti
         if arrival or departure:
             windows[participant_id] = (arrival, departure)
     legs = ItineraryLeg.objects.filter(itinerary__participant_id__in=participant_ids)
-    inbound = legs.filter(direction=LegDirection.INBOUND).order_by("itinerary__participant_id", "-arrives_at")
-    outbound = legs.filter(direction=LegDirection.OUTBOUND).order_by("itinerary__participant_id", "departs_at")
-    for participant_id, arrives_at in inbound.distinct("itinerary__participant_id").values_list(
-            "itinerary__participant_id", "arrives_at"):
+    # The last landing of the journey in and the first take-off home, per participant (portable aggregates: the
+    # embedded SQLite mode has no DISTINCT ON).
+    inbound = (legs.filter(direction=LegDirection.INBOUND).values("itinerary__participant_id")
+               .annotate(last=Max("arrives_at")).values_list("itinerary__participant_id", "last").order_by())
+    outbound = (legs.filter(direction=LegDirection.OUTBOUND).values("itinerary__participant_id")
+                .annotate(first=Min("departs_at")).values_list("itinerary__participant_id", "first").order_by())
+    for participant_id, arrives_at in inbound:
         windows[participant_id] = (arrives_at, windows.get(participant_id, (None, None))[1])
-    for participant_id, departs_at in outbound.distinct("itinerary__participant_id").values_list(
-            "itinerary__participant_id", "departs_at"):
+    for participant_id, departs_at in outbound:
         windows[participant_id] = (windows.get(participant_id, (None, None))[0], departs_at)
     return windows
 
