@@ -194,8 +194,10 @@ class QuestionFields:
                 field.required = False
             form.fields[field_name(question)] = field
 
-    def validate(self) -> bool:
-        """After ``form.is_valid()``: conditions, forged fields; fills ``answers``. False with errors on the form."""
+    def validate(self, *, category: str | None = None) -> bool:
+        """After ``form.is_valid()``: conditions, forged fields, questions not asked of ``category`` (a form
+        where the category is chosen: the nomination, the open request); fills ``answers``. False with errors on
+        the form."""
         form = self.form
         if self.locked:
             self.answers = {}
@@ -214,6 +216,10 @@ class QuestionFields:
             value = cleaned[question.pk]
             if question.kind == QuestionKind.FILE:
                 value = form.cleaned_data.get(name) or None  # the checked bytes
+            if category is not None and question.categories and category not in question.categories:
+                if value not in (None, "", []):
+                    form.add_error(name, _("This question is not asked of this category of participant."))
+                continue
             shown = condition_met(question, values)
             if not shown:
                 if value not in (None, "", []):

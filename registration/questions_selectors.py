@@ -23,11 +23,12 @@ def conference_questions(conference_id, *, include_hidden: bool = False):
     return list(queryset.order_by("order", "id"))
 
 
-def applies_to(question: Question, *, category: str, delegation_kind: str | None) -> bool:
-    """Whether ``question`` is asked of people of ``category`` in a delegation of ``delegation_kind``."""
+def applies_to(question: Question, *, category: str | None, delegation_kind: str | None) -> bool:
+    """Whether ``question`` is asked of people of ``category`` (None: not known yet, as in a nomination form
+    before it is sent) in a delegation of ``delegation_kind``."""
     if question.hidden:
         return False
-    if question.categories and category not in question.categories:
+    if category is not None and question.categories and category not in question.categories:
         return False
     if question.delegation_kinds and (delegation_kind or "") not in question.delegation_kinds:
         return False
@@ -41,6 +42,16 @@ def participant_questions(participant, questions, *, where: str):
     return [
         q for q in questions
         if applies_to(q, category=participant.category, delegation_kind=kind) and asked_at(q, where)
+    ]
+
+
+def page_questions(conference_id, *, where: str, delegation_kind: str | None):
+    """The questions asked in the nomination form (``where="nomination"``) or the open request
+    (``"request"``) of people of a delegation of ``delegation_kind``; no file there (those pages take none)."""
+    return [
+        q for q in conference_questions(conference_id)
+        if asked_at(q, where) and q.kind != QuestionKind.FILE
+        and applies_to(q, category=None, delegation_kind=delegation_kind)
     ]
 
 

@@ -192,6 +192,15 @@ def step_with_answers_save(save, participant, *, actor, form, number: int, answe
         answers_save(participant, actor=actor, answers=answers)
 
 
+def created_with_answers(create, *, actor, answers: dict[Question, Any]):
+    """``create()`` (a nomination, an open request: returns the new participant) and the answers given with it,
+    in one transaction."""
+    with transaction.atomic():
+        participant = create()
+        answers_save(participant, actor=actor, answers=answers)
+    return participant
+
+
 def answers_locked(participant) -> bool:
     """Answers are read-only once the participant is approved (until the organizers reopen the registration by
     taking the decision back)."""

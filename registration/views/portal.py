@@ -25,6 +25,8 @@ from ..permissions import (
     may_decide,
     may_download_nomination_letter,
 )
+from ..questions import QuestionFields
+from ..questions_selectors import page_questions
 from ..services.nominations import (
     nomination_create,
     nomination_letter_upload,
@@ -33,6 +35,7 @@ from ..services.nominations import (
     open_request_endorse,
 )
 from ..services.participants import participant_approve, participant_reject
+from ..services.questions import created_with_answers
 from .files import private_file_response
 
 
@@ -45,6 +48,14 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/portal_list.html", {"delegations": delegations})
 
 
+def _nomination_form(delegation: Delegation, data=None) -> NominationForm:
+    """The nomination form with the organizers' questions marked "asked in the nomination form"."""
+    form = NominationForm(data, delegation=delegation)
+    form.questions = QuestionFields(
+        form, page_questions(delegation.conference_id, where="nomination", delegation_kind=delegation.kind))
+    return form
+
+
 def _detail(request: HttpRequest, delegation: Delegation, *, status: int = 200, **forms) -> HttpResponse:
     context = {
         "delegation": delegation,
@@ -53,7 +64,7 @@ def _detail(request: HttpRequest, delegation: Delegation, *, status: int = 200, 
         "requests": selectors.delegation_open_requests(delegation),
         "quota": selectors.delegation_quota(delegation),
         "may_decide": may_decide(delegation),
-        "nomination_form": forms.get("nomination_form") or NominationForm(delegation=delegation),
+        "nomination_form": forms.get("nomination_form") or _nomination_form(delegation),
         "letter_form": forms.get("letter_form") or NominationLetterForm(),
         "decision_form": DecisionForm(),
     }
@@ -71,10 +82,14 @@ def delegation_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def member_nominate(request: HttpRequest, code: str) -> HttpResponse:
     delegation = get_delegation_for(request.user, code)
-    form = NominationForm(request.POST, delegation=delegation)
-    if form.is_valid():
+    form = _nomination_form(delegation, request.POST)
+    if form.is_valid() and form.questions.validate(category=form.cleaned_data["category"]):
         try:
-            participant = nomination_create(delegation, actor=request.user, **form.cleaned_data)
+            participant = created_with_answers(
+                lambda: nomination_create(delegation, actor=request.user, **{
+                    k: v for k, v in form.cleaned_data.items() if not k.startswith("q_")}),
+                actor=request.user, answers=form.questions.answers,
+            )
         except AccordError as exc:
             form.add_error(None, str(exc))
         else:

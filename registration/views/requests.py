@@ -15,7 +15,10 @@ from conference.services import AccordError
 
 from .. import selectors
 from ..forms import OpenRequestForm
+from ..questions import QuestionFields
+from ..questions_selectors import page_questions
 from ..selectors import own_participant
+from ..services.questions import created_with_answers
 
 
 @login_required
@@ -28,15 +31,20 @@ def open_request(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("You are already registered for this conference."))
         return redirect("registration:register")
     form = OpenRequestForm(request.POST or None, delegations=selectors.conference_delegations(conference))
-    if request.method == "POST" and form.is_valid():
+    # The organizers' questions marked "asked in the request to attend" (whatever delegation is chosen).
+    questions = QuestionFields(form, page_questions(conference.pk, where="request", delegation_kind=None))
+    if request.method == "POST" and form.is_valid() and questions.validate(category=form.cleaned_data["category"]):
         from ..services.nominations import open_request_create
 
         try:
-            open_request_create(
-                conference,
-                user=request.user,
-                language=(get_language() or "en")[:2],
-                **form.cleaned_data,
+            created_with_answers(
+                lambda: open_request_create(
+                    conference,
+                    user=request.user,
+                    language=(get_language() or "en")[:2],
+                    **{k: v for k, v in form.cleaned_data.items() if not k.startswith("q_")},
+                ),
+                actor=request.user, answers=questions.answers,
             )
         except AccordError as exc:
             # Double click, second tab, retried request: the database constraint let only one through.
