@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
@@ -47,12 +48,14 @@ def endpoint_legs(conference: Conference, *, direction: str, participant_ids=Non
     ).select_related("itinerary__participant__delegation")
     if participant_ids is not None:
         legs = legs.filter(itinerary__participant_id__in=list(participant_ids))
-    # The itinerary's last landing (or first take-off) that way, as a correlated subquery: portable (no DISTINCT
-    # ON, which the embedded SQLite mode lacks) and still one query.
-    field = "arrives_at" if direction == LegDirection.INBOUND else "departs_at"
-    same_way = ItineraryLeg.objects.filter(itinerary=OuterRef("itinerary"), direction=direction)
-    endpoint = same_way.order_by(f"-{field}" if direction == LegDirection.INBOUND else field, "-pk").values("pk")[:1]
-    legs = legs.filter(pk=Subquery(endpoint))
+    # The itinerary's last landing (or first take-off) that way: DISTINCT ON where the database has it
+    # (PostgreSQL), else a correlated subquery (the embedded SQLite mode; about 3x slower). One query either way.
+    order = "-arrives_at" if direction == LegDirection.INBOUND else "departs_at"
+    if connections[legs.db].features.can_distinct_on_fields:
+        legs = legs.order_by("itinerary_id", order, "-pk").distinct("itinerary_id")
+    else:
+        same_way = ItineraryLeg.objects.filter(itinerary=OuterRef("itinerary"), direction=direction)
+        legs = legs.filter(pk=Subquery(same_way.order_by(order, "-pk").values("pk")[:1]))
     return {leg.itinerary.participant_id: leg for leg in legs}
 
 

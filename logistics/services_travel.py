@@ -213,8 +213,12 @@ def travel_locked(conference: Conference) -> bool:
     return TravelSettings.objects.filter(conference=conference, locked_at__isnull=False).exists()
 
 
-def travel_lock_set(conference: Conference, *, actor, locked: bool) -> TravelSettings:
-    """Lock (or unlock) travel: while locked, participants' and focal points' changes are requests."""
+def travel_lock_set(conference: Conference, *, actor, locked: bool,
+                    transfer_window_minutes: int | None = None) -> TravelSettings:
+    """Lock (or unlock) travel: while locked, participants' and focal points' changes are requests. With
+    ``transfer_window_minutes`` (1 to 240) the run proposal's grouping window changes too."""
+    if transfer_window_minutes is not None and not 1 <= int(transfer_window_minutes) <= 240:
+        raise AccordError(_("The grouping window is between 1 and 240 minutes."))
     with transaction.atomic():
         settings_row, _created = TravelSettings.objects.select_for_update().get_or_create(conference=conference)
         if bool(settings_row.locked_at) != locked:
@@ -222,6 +226,12 @@ def travel_lock_set(conference: Conference, *, actor, locked: bool) -> TravelSet
             settings_row.save(update_fields=["locked_at"])
             audit_record(actor=actor, action="travel.lock" if locked else "travel.unlock", target=conference,
                          conference=conference, changes={"locked": locked})
+        if transfer_window_minutes is not None and settings_row.transfer_window_minutes != transfer_window_minutes:
+            audit_record(actor=actor, action="travel.transfer_window", target=conference, conference=conference,
+                         changes={"transfer_window_minutes": [settings_row.transfer_window_minutes,
+                                                              transfer_window_minutes]})
+            settings_row.transfer_window_minutes = transfer_window_minutes
+            settings_row.save(update_fields=["transfer_window_minutes"])
     return settings_row
 
 
