@@ -29,8 +29,8 @@ EMPLOYER = {
 }
 NOMINATION = {
     "label": "Upload your nomination letter",
-    "label_fr": "Téléversez votre lettre de désignation",
-    "label_ar": "حمّل رسالة ترشيحك",
+    "label_fr": "Déposez votre lettre de désignation",
+    "label_ar": "ارفع رسالة ترشيحك",
     "help_text": "PDF or image, at most 5 MB.",
     "help_text_fr": "PDF ou image, 5\u202fMo au plus.",
     "help_text_ar": "ملف PDF أو صورة، بحد أقصى 5 ميغابايت.",
