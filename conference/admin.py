@@ -53,7 +53,8 @@ class ConferenceAdminForm(forms.ModelForm):
             "venue", "venue_fr", "venue_ar", "city", "city_fr", "city_ar", "country", "languages",
             "description", "description_fr", "description_ar", "registration_opens_at",
             "registration_closes_at", "registration_locked", "focal_points_may_approve", "contact_email",
-            "badge_format",
+            "badge_format", "visa_signatory_name", "visa_signatory_name_fr", "visa_signatory_name_ar",
+            "visa_signatory_title", "visa_signatory_title_fr", "visa_signatory_title_ar",
         ]
 
 
@@ -83,6 +84,10 @@ class ConferenceAdmin(admin.ModelAdmin):
             ],
         }),
         (_("Badges"), {"fields": ["badge_format"]}),
+        (_("Visa support letters"), {"fields": [
+            "visa_signatory_name", "visa_signatory_name_fr", "visa_signatory_name_ar",
+            "visa_signatory_title", "visa_signatory_title_fr", "visa_signatory_title_ar",
+        ]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

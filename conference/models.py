@@ -85,6 +85,19 @@ class Conference(models.Model):
         _("badge format"), max_length=10, choices=BadgeFormat.choices, default=BadgeFormat.A6
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # Who signs the visa support letters (issue 17 item 9); empty French or Arabic falls back to English.
+    visa_signatory_name = models.CharField(_("visa letter signatory (English)"), max_length=200, blank=True,
+                                           validators=[validate_single_line])
+    visa_signatory_name_fr = models.CharField(_("visa letter signatory (French)"), max_length=200, blank=True,
+                                              validators=[validate_single_line])
+    visa_signatory_name_ar = models.CharField(_("visa letter signatory (Arabic)"), max_length=200, blank=True,
+                                              validators=[validate_single_line])
+    visa_signatory_title = models.CharField(_("signatory's title (English)"), max_length=200, blank=True,
+                                            validators=[validate_single_line])
+    visa_signatory_title_fr = models.CharField(_("signatory's title (French)"), max_length=200, blank=True,
+                                               validators=[validate_single_line])
+    visa_signatory_title_ar = models.CharField(_("signatory's title (Arabic)"), max_length=200, blank=True,
+                                               validators=[validate_single_line])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

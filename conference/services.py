@@ -69,7 +69,8 @@ CONFERENCE_AUDITED_FIELDS = (
     "slug", "short_name", "name", "name_fr", "name_ar", "start_date", "end_date", "time_zone", "venue", "venue_fr",
     "venue_ar", "city", "city_fr", "city_ar", "country", "languages", "description", "description_fr",
     "description_ar", "registration_opens_at", "registration_closes_at", "registration_locked",
-    "focal_points_may_approve", "contact_email", "badge_format",
+    "focal_points_may_approve", "contact_email", "badge_format", "visa_signatory_name", "visa_signatory_name_fr",
+    "visa_signatory_name_ar", "visa_signatory_title", "visa_signatory_title_fr", "visa_signatory_title_ar",
 )
 
 

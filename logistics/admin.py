@@ -108,7 +108,8 @@ def _save_document(request, participant, form):
     if not may_see_passport_data(request.user):
         raise PermissionDenied
     travel_document_admin_save(participant, actor=request.user, values={
-        name: form.cleaned_data[name] for name in ("passport_number", "passport_expiry", "issuing_country")
+        name: form.cleaned_data[name]
+        for name in ("passport_number", "passport_expiry", "issuing_country", "date_of_birth")
     })
 
 
@@ -116,7 +117,7 @@ def _save_document(request, participant, form):
 class TravelDocumentInline(_ServiceInline):
     model = TravelDocument
     formset = _service_formset(_save_document)
-    fields = ["passport_number", "passport_expiry", "issuing_country", "purged_at", "updated_at"]
+    fields = ["passport_number", "passport_expiry", "issuing_country", "date_of_birth", "purged_at", "updated_at"]
     readonly_fields = ["purged_at", "updated_at"]
     verbose_name_plural = _("travel document (restricted)")
 
@@ -163,4 +164,4 @@ def issue_visa_letters(modeladmin, request, queryset):
         modeladmin.message_user(request, gettext("No participant selected."), messages.WARNING)
 
 
-from . import admin_stay  # noqa: E402,F401 - the stay and allowances register theirs beside
+from . import admin_stay, admin_travel  # noqa: E402,F401 - the stay, allowances and travel register theirs beside

@@ -158,6 +158,7 @@ class VisaForm(forms.Form):
     )
     passport_expiry = DayField(label=_("Passport expiry date"), required=False)
     issuing_country = CountryField(blank=True).formfield(label=_("Issuing country"), required=False)
+    date_of_birth = DayField(label=_("Date of birth"), required=False)
 
     def __init__(self, *args, conference, document_on_file: bool, **kwargs):
         self.conference = conference
@@ -173,15 +174,19 @@ class VisaForm(forms.Form):
     def clean(self):
         data = super().clean()
         number, expiry, country = data.get("passport_number"), data.get("passport_expiry"), data.get("issuing_country")
-        given = any([number, expiry, country])
+        birth = data.get("date_of_birth")
+        given = any([number, expiry, country, birth])
         if data.get("needs_visa_letter") and not given and not self.document_on_file:
             self.add_error("passport_number", _("Give your passport details for the visa support letter."))
         if given:
-            for name, value in (("passport_number", number), ("passport_expiry", expiry), ("issuing_country", country)):
+            for name, value in (("passport_number", number), ("passport_expiry", expiry), ("issuing_country", country),
+                                ("date_of_birth", birth)):
                 if not value and name not in self.errors:
                     self.add_error(name, _("This field is required."))
         if expiry and expiry <= self.conference.end_date:
             self.add_error("passport_expiry", _("The passport must be valid after the end of the conference."))
+        if birth and not (datetime.date(1900, 1, 1) <= birth < self.conference.start_date):
+            self.add_error("date_of_birth", _("Enter your date of birth as in your passport."))
         return data
 
 
@@ -209,7 +214,7 @@ def _save_visa(participant, actor, form, number):
     visa_request_save(
         participant, actor=actor, step=number, needs_visa_letter=data["needs_visa_letter"],
         passport_number=data["passport_number"], passport_expiry=data["passport_expiry"],
-        issuing_country=data["issuing_country"] or "",
+        issuing_country=data["issuing_country"] or "", date_of_birth=data["date_of_birth"],
     )
 
 

@@ -15,8 +15,8 @@ register(
     conference="participant__conference",
     participant="participant",
     delete=K.SENSITIVE,
-    purge={K.SENSITIVE: ["participant", "passport_number", "passport_expiry", "issuing_country", "purged_at",
-                         "updated_at"]},
+    purge={K.SENSITIVE: ["participant", "passport_number", "passport_expiry", "issuing_country", "date_of_birth",
+                         "purged_at", "updated_at"]},
 )
 
 register(

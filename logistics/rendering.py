@@ -66,6 +66,10 @@ def render_visa_letter(participant: Participant, *, reference: str, issued_at) -
             "passport_number": document.passport_number if document else "",
             "passport_expiry": document.passport_expiry if document else None,
             "issuing_country": _country_name(document.issuing_country, language) if document else "",
+            "date_of_birth": document.date_of_birth if document else None,
+            # The organizers' signatory (Conference.visa_signatory_*), in the letter's language, English fallback.
+            "signatory_name": localized(conference, "visa_signatory_name", language),
+            "signatory_title": localized(conference, "visa_signatory_title", language),
             "reference": reference,
             "issued_on": timezone.localtime(issued_at, conference.tz).date(),
         }

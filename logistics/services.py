@@ -99,6 +99,7 @@ def visa_request_save(
     passport_number: str = "",
     passport_expiry=None,
     issuing_country: str = "",
+    date_of_birth=None,
 ) -> VisaLetter:
     """Save the visa step: whether a letter is needed and, when given, the passport data (replacing any).
 
@@ -120,6 +121,7 @@ def visa_request_save(
                     "passport_number": passport_number.strip().upper(),
                     "passport_expiry": passport_expiry,
                     "issuing_country": issuing_country,
+                    "date_of_birth": date_of_birth,
                     "purged_at": None,
                 },
             )

@@ -26,6 +26,9 @@ register(
          "country", "languages", "registration_opens_at", "registration_closes_at", "registration_locked",
          "focal_points_may_approve", "badge_format", "created_at", "updated_at"): "the conference itself",
         "contact_email": "the secretariat's address, not a person's",
+        ("visa_signatory_name", "visa_signatory_name_fr", "visa_signatory_name_ar", "visa_signatory_title",
+         "visa_signatory_title_fr", "visa_signatory_title_ar"): "the official who signs the visa letters, in their "
+        "public capacity; not a participant",
     },
 )
 register(

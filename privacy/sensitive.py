@@ -27,6 +27,7 @@ FIELDS = {
         "logistics.TravelDocument.passport_number",
         "logistics.TravelDocument.passport_expiry",
         "logistics.TravelDocument.issuing_country",
+        "logistics.TravelDocument.date_of_birth",
         "logistics.VisaLetter.file",
     ],
     BANK: [],

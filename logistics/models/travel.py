@@ -30,6 +30,7 @@ class TravelDocument(models.Model):
     passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
     issuing_country = CountryField(_("issuing country"), blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

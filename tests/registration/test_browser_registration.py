@@ -107,6 +107,7 @@ def test_browser_registration_invitation_to_approval(live_server, transactional_
             page.fill("#id_passport_number", "A1234567")
             page.fill("#id_passport_expiry", "2030-05-01")
             page.select_option("#id_issuing_country", "EG")
+            page.fill("#id_date_of_birth", "1980-03-15")
             page.click("#save-step")
             page.wait_for_url("**/register/step/6/")
 

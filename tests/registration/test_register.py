@@ -51,7 +51,7 @@ TRAVEL = {
     "departure_airport": "SSH", "transfer_needed": "on", "hotel_needed": "on", "room_sharing": "single",
 }
 VISA = {"needs_visa_letter": "on", "passport_number": PASSPORT, "passport_expiry": "2030-01-31",
-        "issuing_country": "EG"}
+        "issuing_country": "EG", "date_of_birth": "1980-03-15"}
 
 
 def complete_all_steps(client):
