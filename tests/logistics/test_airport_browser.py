@@ -71,3 +71,51 @@ def test_airport_page_on_a_phone(live_server, transactional_db, conference, trav
     adams.refresh_from_db()
     baker.refresh_from_db()
     assert (adams.state, adams.marked_by, baker.state) == ("picked_up", travel.organizer, "no_show")
+
+
+@pytest.mark.browser
+def test_travel_pages_have_no_axe_violation(live_server, transactional_db, conference, travel, chromium_path,
+                                            monkeypatch):
+    """The manifest, the runs and the travel page (a participant's own), in English and Arabic."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not vendored in tests/assets")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from tests.factories import UserFactory
+
+    transfer_runs_propose(conference, actor=travel.organizer)
+    traveller = UserFactory()
+    travel.adams.user = traveller
+    travel.adams.save(update_fields=["user"])
+    pages = [(travel.organizer, "/logistics/manifest/"), (travel.organizer, "/logistics/manifest/?direction=outbound"),
+             (travel.organizer, "/logistics/runs/"), (traveller, "/logistics/travel/")]
+    found, errors = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        try:
+            for language in ("en", "ar"):
+                for user, path in pages:
+                    client = Client()
+                    client.force_login(user)
+                    context = browser.new_context(locale=language)
+                    context.add_init_script(path=str(AXE))
+                    context.add_cookies([
+                        {"name": django_settings.SESSION_COOKIE_NAME,
+                         "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value, "url": live_server.url},
+                        {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+                    ])
+                    page = context.new_page()
+                    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                    response = page.goto(f"{live_server.url}{path}")
+                    assert response.status == 200, path
+                    violations = page.evaluate("""async () => {
+                      const r = await axe.run(document, {resultTypes: ["violations"]});
+                      return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
+                    }""")
+                    found += [f"{language} {path}: {v}" for v in violations]
+                    context.close()
+        finally:
+            browser.close()
+    assert found == [], "\n".join(found)
+    assert errors == []
