@@ -137,6 +137,17 @@ def _condition_value(question, language) -> str:
     return wanted
 
 
+def _condition_keys(question) -> list[str]:
+    """The submitted values of the other question that show ``question`` (``yes``/``no``, choice ids)."""
+    parent = question.depends_on
+    wanted = (question.depends_value or "").strip().casefold()
+    if parent.kind == QuestionKind.YES_NO:
+        return [YES if wanted == YES else NO]
+    if parent.kind in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES):
+        return [str(c.pk) for c in parent.choices.all() if c.label.strip().casefold() == wanted]
+    return [question.depends_value]
+
+
 def _initial(question, value):
     if value is None:
         return None
@@ -184,11 +195,20 @@ class QuestionFields:
         self.answers: dict = {}
         language = language or get_language()
         files = files or set()
+        on_page = {q.pk for q in self.questions}
+        # A condition on an answer given on another page is decided here: not met, the question is not asked.
+        self.questions = [
+            q for q in self.questions
+            if not q.depends_on_id or q.depends_on_id in on_page or condition_met(q, self.values)
+        ]
         for question in self.questions:
             initial = _initial(question, self.values.get(question.pk))
             field = build_field(question, initial=self.values.get(question.pk), has_file=question.pk in files,
                                 language=language)
             field.initial = initial
+            if question.depends_on_id in on_page:  # shown and hidden as the other answer changes (questions.js)
+                field.widget.attrs.update({"data-depends-on": field_name(question.depends_on),
+                                           "data-depends-value": " ".join(_condition_keys(question))})
             if locked:
                 field.disabled = True
                 field.required = False

@@ -282,3 +282,18 @@ def test_admin_counts_answers_refuses_delete_and_keeps_choice_answers_readable(a
     assert "Corruption and crime" in participant_page.content.decode()
     assert AuditLog.objects.filter(action="question_choice.created").count() == 1
     assert AuditLog.objects.filter(action="question_choice.changed").count() == 1
+
+
+def test_condition_on_an_answer_of_another_step(client, participant, conference):
+    letter = Question.objects.create(conference=conference, kind="yes_no", label="Letter needed", step="personal")
+    follow = make(conference, "short_text", "Employer", depends_on=letter, depends_value="yes", required=True)
+    client.force_login(participant.user)
+    base = {"dietary_needs": "", "accessibility_needs": ""}
+    assert "Employer" not in client.get(needs_url()).content.decode()  # not answered yet: not asked
+    response = client.post(needs_url(), {**base, f"q_{follow.pk}": "forged"})
+    assert response.status_code == 400 and not Answer.objects.filter(question=follow).exists()
+    Answer.objects.create(participant=participant, question=letter, value=True)
+    assert "Employer" in client.get(needs_url()).content.decode()
+    assert client.post(needs_url(), base).status_code == 400  # now asked, and required
+    assert client.post(needs_url(), {**base, f"q_{follow.pk}": "UNODC"}).status_code == 302
+    assert Answer.objects.get(question=follow).value == "UNODC"

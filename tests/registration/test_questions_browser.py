@@ -1,5 +1,5 @@
 """The registration questions in headless Chromium, in English then in Arabic (right to left): every kind answered
-on the needs step (a PDF and a PNG uploaded), the follow-up asked after "yes", a number out of range refused in
+on the needs step (a PDF and a PNG uploaded), the follow-up shown and asked only after "yes", a number out of range refused in
 the page's language with nothing saved; axe-core over the step page in both languages."""
 
 from pathlib import Path
@@ -110,6 +110,13 @@ def test_browser_every_kind_of_question_in_english_and_arabic(live_server, trans
                 group_label = "أي فريق عامل ستنضم إليه؟" if language == "ar" else "Which working group will you join?"
                 expect(page.get_by_text(group_label)).to_be_visible()
                 assert _violations(page) == []
+                # The follow-up shows only once "yes" is ticked.
+                ids = {q.label: f"#id_q_{q.pk}" for q in Question.objects.filter(conference=conference)}
+                expect(page.locator(ids["Employer's name"])).to_be_hidden()
+                page.locator(f"{ids['Do you need a letter for your employer?']}_0").check()
+                expect(page.locator(ids["Employer's name"])).to_be_visible()
+                page.locator(f"{ids['Do you need a letter for your employer?']}_1").check()
+                expect(page.locator(ids["Employer's name"])).to_be_hidden()
 
                 def fill(years: str, upload: Path):
                     page.get_by_label(texts["group"], exact=True).check()
