@@ -16,6 +16,7 @@ urlpatterns = [
     path("delegation/<slug:code>/members/<str:public_id>/travel/", views_travel.member_travel,
          name="logistics_member_travel"),
     path("logistics/manifest/", views_travel.manifest_page, name="logistics_manifest"),
+    path("logistics/import/", views_travel.itineraries_import, name="logistics_import"),
     path("logistics/runs/", views_travel.runs_page, name="logistics_runs"),
     path("logistics/airport/<int:run_id>/", views_travel.airport_run, name="logistics_airport_run"),
     path("logistics/airport/<int:run_id>/counts.json", views_travel.airport_run_counts,

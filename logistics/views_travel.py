@@ -206,3 +206,34 @@ def member_travel(request: HttpRequest, code: str, public_id: str) -> HttpRespon
     delegation = get_delegation_for(request.user, code)
     member = get_member_for(request.user, delegation, public_id)
     return _travel_page(request, member, back_url=reverse("registration:delegation", args=[delegation.code]))
+
+
+@staff_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def itineraries_import(request: HttpRequest, conference) -> HttpResponse:
+    """The travel agency's CSV (``services_travel.CSV_COLUMNS``): all rows saved, or none and a report per row."""
+    from .services_travel import CSV_COLUMNS, itineraries_import_csv
+
+    _guard(request)
+    report = None
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            text = upload.read().decode("utf-8-sig") if upload else ""
+        except UnicodeDecodeError:
+            text = None
+        if not text:
+            messages.error(request, _("Choose a CSV file in UTF-8."))
+            status = 400
+        else:
+            report = itineraries_import_csv(conference, text, actor=request.user)
+            if report.ok:
+                messages.success(request, ngettext(
+                    "%(count)s participant's flights imported.", "%(count)s participants' flights imported.",
+                    report.participants) % {"count": report.participants})
+                return redirect(request.path)
+            status = 400
+    return render(request, "logistics/import.html", {"conference": conference, "report": report,
+                                                     "columns": CSV_COLUMNS}, status=status)

@@ -94,3 +94,27 @@ def test_airport_page_marks_seats_and_counts(client, conference, travel, logisti
                                        pickup_at=run.pickup_at)
     assert client.get(reverse("registration:logistics_airport_run", args=[other.pk])).status_code == 404
     assert TransferSeat.objects.get(participant=travel.cole).state == "planned"
+
+
+def test_import_page_reports_every_bad_row_and_saves_nothing(client, conference, logistician):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from logistics.models import ItineraryLeg
+    from tests.factories import ParticipantFactory
+
+    ParticipantFactory(conference=conference, email="one@example.org")
+    header = "email,direction,carrier,flight_number,from_airport,to_airport,departs_local,arrives_local," \
+             "booking_reference\n"
+    good = "one@example.org,inbound,EgyptAir,MS 5,CAI,SSH,2023-07-09 15:00,2023-07-09 16:00,ABC\n"
+    bad = "one@example.org,outbound,EgyptAir,MS 6,SSH,CAI,2023-07-14 08:00,2023-07-14 07:00,\n"
+    client.force_login(logistician)
+    url = reverse("registration:logistics_import")
+    response = client.post(url, {"file": SimpleUploadedFile("f.csv", (header + good + bad).encode())})
+    assert response.status_code == 400
+    assert "Row 3, arrival: The arrival is before the departure." in response.content.decode()
+    assert not ItineraryLeg.objects.exists()
+    response = client.post(url, {"file": SimpleUploadedFile("f.csv", (header + good).encode())}, follow=True)
+    assert "1 participant&#x27;s flights imported." in response.content.decode()
+    assert ItineraryLeg.objects.count() == 1
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 404
