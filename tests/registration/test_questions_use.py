@@ -177,3 +177,16 @@ def test_desk_page_shows_answers_sensitive_masked(client, admin_client, answered
     assert response.status_code == 200
     html = response.content.decode()
     assert "Corruption" in html and "Asthma" not in html and "(hidden)" in html
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_question_changelist_counts_answers_in_constant_queries(admin_client, answered, conference, extra,
+                                                                django_assert_num_queries):
+    for i in range(extra):
+        Question.objects.create(conference=conference, kind="yes_no", label=f"More {i}", step="needs")
+    current_conference()
+    # the same with 4 questions as with 16: the answers are counted in the rows' query
+    with django_assert_num_queries(6):
+        response = admin_client.get(reverse("admin:registration_question_changelist"))
+    rows = {q.label: q.answers_n for q in response.context["cl"].result_list}
+    assert rows["Working group"] == 2 and rows["Employer letter"] == 2 and rows["Medical condition"] == 1
