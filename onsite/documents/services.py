@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,9 @@ from conference.services import AccordError, audit_record
 
 from . import rendering, selectors
 from .models import Certificate, DocumentKind, ListEditionKind, ListStatus, ParticipantListEdition
+
+#: How long a queued edition is reused by an identical request before it counts as stalled.
+QUEUED_REUSE_WINDOW = datetime.timedelta(minutes=15)
 
 
 def _hash(payload) -> str:
@@ -69,8 +73,11 @@ def participant_list_request(conference: Conference, *, language: str, edition: 
     rows = _document_rows(conference, document, language)
     fingerprint = document_fingerprint(conference, rows, document=document, language=language, edition=edition,
                                        edition_date=edition_date)
+    # A queued edition is reused while its task may still run; one queued longer (its worker died) is not.
     existing = (ParticipantListEdition.objects
-                .filter(conference=conference, fingerprint=fingerprint, status__in=[ListStatus.DONE, ListStatus.QUEUED])
+                .filter(Q(status=ListStatus.DONE)
+                        | Q(status=ListStatus.QUEUED, created_at__gte=timezone.now() - QUEUED_REUSE_WINDOW),
+                        conference=conference, fingerprint=fingerprint)
                 .order_by("-created_at").first())
     if existing is not None:
         return existing, True

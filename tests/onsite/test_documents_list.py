@@ -236,3 +236,17 @@ def test_demo_list_in_arabic_protocol_order(django_capture_on_commit_callbacks):
     text = _file_text(item)
     positions = [text.index(name) for name in ("تشاد", "تونس", "ليبيا", "نيجيريا")]
     assert positions == sorted(positions)
+
+
+def test_stalled_queued_edition_is_not_reused(world):
+    conference, _people = world
+    day = datetime.date(2023, 7, 9)
+    first, reused = services.participant_list_request(conference, language="en", edition="provisional",
+                                                      edition_date=day)  # queued; its task never runs
+    assert not reused
+    assert services.participant_list_request(conference, language="en", edition="provisional", edition_date=day)[1]
+    ParticipantListEdition.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - services.QUEUED_REUSE_WINDOW - datetime.timedelta(seconds=1))
+    again, reused = services.participant_list_request(conference, language="en", edition="provisional",
+                                                      edition_date=day)
+    assert not reused and again.pk != first.pk
