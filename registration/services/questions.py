@@ -187,6 +187,9 @@ def answers_save(participant, *, actor, answers: dict[Question, Any]) -> int:
 def step_with_answers_save(save, participant, *, actor, form, number: int, answers: dict[Question, Any]) -> None:
     """Save a registration step (``save``: the step's own save from ``registration/form_steps.py``) and the
     answers given on it in one transaction: a refusal of either saves nothing."""
+    if not answers:  # no question on this step: the step's own save, as it is
+        save(participant, actor, form, number)
+        return
     with transaction.atomic():
         save(participant, actor, form, number)
         answers_save(participant, actor=actor, answers=answers)
