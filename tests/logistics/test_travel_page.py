@@ -76,6 +76,8 @@ def test_focal_point_fills_a_members_travel_of_their_delegation_only(client, con
     stranger = ParticipantFactory(conference=conference)
     client.force_login(focal)
     url = reverse("registration:logistics_member_travel", args=[delegation.code, member.public_id])
+    portal = client.get(reverse("registration:delegation", args=[delegation.code])).content.decode()
+    assert url in portal  # the portal's member table links it (templates/logistics/includes/)
     assert client.post(url, post_data(LEG)).status_code == 302
     assert ItineraryLeg.objects.filter(itinerary__participant=member).count() == 1
     other = reverse("registration:logistics_member_travel", args=[delegation.code, stranger.public_id])
