@@ -15,7 +15,9 @@ from demo import demo_data
 from demo.cooperation import seed_cooperation
 from demo.documents import seed_documents
 from demo.logistics_stay import seed_logistics_stay
+from demo.logistics_travel import seed_logistics_travel
 from demo.privacy import seed_privacy
+from demo.questions import seed_questions
 from demo.wording import demo_wording_refresh
 from logistics.models import TravelPlan, VisaLetter
 from onsite.models import Badge
@@ -236,7 +238,9 @@ class Command(BaseCommand):
         created["session roles"] += len(roles)
         created.update(seed_privacy(conference))
         created.update(seed_cooperation(conference))
+        created.update(seed_logistics_travel(conference))
         created.update(seed_logistics_stay(conference))
         created.update(seed_documents(conference))
+        created.update(seed_questions(conference))
         created.update(demo_wording_refresh(conference))
         return created
