@@ -34,8 +34,8 @@ def _state_label(state: str) -> str:
 def _field_label(name: str) -> str:
     return {
         "guest": pgettext("rooming list", "Guest"), "roommate": pgettext("rooming list", "Roommate"),
-        "room_type": pgettext("rooming list", "Room type"), "check_in": pgettext("rooming list", "Check-in"),
-        "check_out": pgettext("rooming list", "Check-out"), "nights": pgettext("rooming list", "Nights"),
+        "room_type": pgettext("rooming list", "Room type"), "check_in": pgettext("rooming list", "Check-in date"),
+        "check_out": pgettext("rooming list", "Check-out date"), "nights": pgettext("rooming list", "Nights"),
         "notes": pgettext("rooming list", "Notes"),
     }[name]
 

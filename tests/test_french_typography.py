@@ -31,6 +31,7 @@ _NOT_PROSE = re.compile(
       (?:https?|ftp|mailto|tel|webcal):\S+     # URLs
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+             # e-mail addresses
     | \b\d{1,2}:\d{2}(?::\d{2})?\b             # times 14:30, 09:05:00
+    | \bHH:MM(?::SS)?\b                        # the format of a time to type, HH:MM
     | %\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]   # %(name)s, %(mb).1f
     | %[-#0 +]*\d*(?:\.\d+)?[sdifr]            # %s, %d
     | <[^<>]*>                                 # HTML tags, with their style attributes

@@ -109,7 +109,7 @@ def test_catalogs_up_to_date_with_code(tmp_path):
         pytest.fail("GNU gettext is needed to check the catalogs (apt-get install gettext; .ci/run installs it)")
     work = tmp_path / "src"
     work.mkdir()
-    for name in ("manage.py", "conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "demo",
+    for name in ("manage.py", "conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "privacy", "demo",
                  "templates", "static/js", "locale"):
         source = BASE / name
         if source.is_dir():
@@ -211,7 +211,7 @@ def english_fallbacks(language: str) -> dict[str, str]:
 
 # Latin-script words that may stay in an Arabic page: names of products, formats and codes.
 LATIN_ALLOWED = {
-    "Accord", "PDF", "iCal", "QR", "CSV", "UTF", "XLSX", "Excel", "JPEG", "PNG", "Outlook", "Google", "Enter",
+    "Accord", "PDF", "iCal", "QR", "CSV", "UTF", "XLSX", "ZIP", "Excel", "JPEG", "PNG", "Outlook", "Google", "Enter",
     "Africa/Cairo", "MS", "SSH", "A4", "A6", "CR80", "TOTP", "Français", "English", "Django", "Dr", "Amina",
     # examples and column names in help texts of the admin
     "EGY", "UNODC", "delegate", "email", "first_name", "last_name", "delegation", "category", "language", "ar",

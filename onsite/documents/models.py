@@ -114,7 +114,7 @@ class Certificate(models.Model):
     days = models.JSONField(_("days attended"), default=list)
     fingerprint = models.CharField(max_length=64, blank=True)
     file = models.FileField(_("file"), upload_to="documents/certificates/", blank=True)
-    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued on"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

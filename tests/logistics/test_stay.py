@@ -141,11 +141,11 @@ def test_rooming_list_states_since_the_last_one_sent(conference, organizer, djan
     # What went is stored: the CSV and XLSX of the second send.
     with second.csv.open("rb") as handle:
         rows = list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))
-    assert rows[0] == ["State", "Changed", "Guest", "Roommate", "Room type", "Check-in", "Check-out", "Nights",
+    assert rows[0] == ["State", "Changed", "Guest", "Roommate", "Room type", "Check-in date", "Check-out date", "Nights",
                        "Notes"]
     assert [row[:3] + row[5:8] for row in rows[1:]] == [
         ["New", "", "Dina Test", "2023-07-10", "2023-07-13", "3"],
-        ["Amended", "Check-out, Nights", "Amal Test", "2023-07-10", "2023-07-12", "2"],
+        ["Amended", "Check-out date, Nights", "Amal Test", "2023-07-10", "2023-07-12", "2"],
         ["Cancelled", "", "Badr Test", "2023-07-10", "2023-07-13", "3"],
         ["Unchanged", "", "Chadi Test", "2023-07-10", "2023-07-13", "3"],
     ]
