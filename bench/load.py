@@ -7,8 +7,8 @@
 Load as people arrive, four phases, each for a bounded time after a warm-up that is not counted:
 
 * registration: ``--users`` participants (default 50), each with their own logged-in session (a Django session
-  made in the database, CSRF cookie and token), each POSTing step 3 of the self-registration form (dietary and
-  accessibility needs) with a pause between two submits (``--think``, mean 1 s, uniform 0.5x to 1.5x). A success
+  made in the database, CSRF cookie and token), each POSTing step 3 of the self-registration form (dietary,
+  accessibility needs and the required questions the organizers ask there) with a pause between two submits (``--think``, mean 1 s, uniform 0.5x to 1.5x). A success
   is the redirect to step 4; anything else (form redisplayed, 4xx, 5xx, time-out) is an error;
 * rush: the registration rush after the invitations go out, ``--rush-users`` participants (default 300), each
   walking the registration pages (GET step 3, POST step 3, GET the status page, again and again) with a pause of
@@ -87,6 +87,8 @@ class Plan:
     paths: dict[str, str]
     conference_id: int = 0
     door_session_id: int | None = None
+    #: The answers step 3 needs besides the dietary fields: the organizers' required questions on that step.
+    step_answers: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -265,6 +267,7 @@ def prepare(users: int, desks: int, arrivals: int = DESK_PARTICIPANTS) -> Plan:
     if door_session is not None:
         paths["door_scan"] = _reverse("desk_session_scan", door_session.pk)
     plan = Plan(
+        step_answers=_required_answers(conference, "needs"),
         registration_cookies=[_session_cookies(user) for user in registration_users],
         staff_cookies=[_session_cookies(staff) for _ in range(desks)],
         codes=codes,
@@ -301,6 +304,28 @@ def reset_desk(plan: Plan) -> None:
     with connection.cursor() as cursor:
         for model in (participant_model, checkin_model, badge_model, attendance_model):
             cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')  # nosec B608: our own table names
+
+
+def _required_answers(conference, step_key: str) -> dict[str, object]:
+    """A valid answer to each required question the organizers ask unconditionally on the form step
+    ``step_key`` (the demo asks for a working group on the needs step), as the form's field names."""
+    try:
+        from registration.models import Question
+        from registration.questions import field_name
+    except ImportError:  # a checkout without organizer-defined questions
+        return {}
+    answers: dict[str, object] = {}
+    questions = Question.objects.filter(conference=conference, step=step_key, required=True, hidden=False,
+                                        depends_on__isnull=True).prefetch_related("choices")
+    for question in questions:
+        choices = [str(choice.pk) for choice in question.choices.all() if not choice.hidden]
+        if question.kind in ("one_choice", "several_choices") and choices:
+            answers[field_name(question)] = choices[0]
+        elif question.kind == "yes_no":
+            answers[field_name(question)] = "no"
+        else:
+            answers[field_name(question)] = "Bench"
+    return answers
 
 
 # --- the client: one locust process a phase ------------------------------------------------------------------------
@@ -383,6 +408,7 @@ def registration_phase(server, plan: Plan, seconds: float, warmup: float, users:
     return run_client(server, f"{PHASE_TITLES['registration']} ({users} users, pause {think:g} s)", {
         "phase": "registration", "users": users, "warmup": warmup, "seconds": seconds,
         "pause": [think * 0.5, think * 1.5], "cookies": plan.registration_cookies[:users], "paths": plan.paths,
+        "answers": plan.step_answers,
     })
 
 
@@ -392,6 +418,7 @@ def rush_phase(server, plan: Plan, seconds: float, warmup: float, users: int,
     return run_client(server, f"{PHASE_TITLES['rush']} ({users} users, pauses {pause[0]:g}-{pause[1]:g} s)", {
         "phase": "rush", "users": users, "warmup": warmup + pause[1], "seconds": seconds, "pause": list(pause),
         "cookies": plan.registration_cookies[:users], "paths": plan.paths,
+        "answers": plan.step_answers,
     })
 
 

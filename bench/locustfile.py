@@ -95,6 +95,7 @@ def build_user_classes(plan: dict, recorder: Recorder) -> list[type]:
     pause = plan.get("pause")
     user_numbers = itertools.count()
     diets = ["Vegetarian", "Halal", "No nuts", "Gluten-free", "", "Vegan; no sesame"]
+    answers = plan.get("answers", {})
 
     class BenchUser(FastHttpUser):
         abstract = True
@@ -117,6 +118,7 @@ def build_user_classes(plan: dict, recorder: Recorder) -> list[type]:
                 "csrfmiddlewaretoken": self.cookies["csrf"],
                 "dietary_needs": diets[(self.number + self.n) % len(diets)],
                 "accessibility_needs": "Step-free access" if self.n % 2 else "",
+                **answers,
             }
             self.n += 1
             with self.client.post(paths["step"], data=data, headers=self.headers(), allow_redirects=False,

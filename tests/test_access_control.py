@@ -125,11 +125,22 @@ CASES = [
     ("agenda-pdf-unknown-language", "sessions_app:agenda_pdf", "get", lambda w: {"language": "de"}, 404),
     ("day-outside-conference", "sessions_app:day", "get", lambda w: {"day": "2024-01-01"}, 404),
     ("grid", "sessions_app:grid", "get", lambda w: {"day": "2023-07-10"}, "admin-login"),
+    ("member-travel", "registration:logistics_member_travel", "get",
+     lambda w: {"code": "FRA", "public_id": w["member"].public_id}, "login"),
+    ("member-travel-own-code", "registration:logistics_member_travel", "get",
+     lambda w: {"code": "EGY", "public_id": w["member"].public_id}, "login"),
+    ("airport-run", "registration:logistics_airport_run", "get", lambda w: {"run_id": 999999}, "login"),
+    ("airport-run-counts", "registration:logistics_airport_run_counts", "get", lambda w: {"run_id": 999999}, 403),
+    ("certificate-verify-forged", "registration:certificate_verify", "get", lambda w: {"code": "F" * 16}, 404),
+    ("certificate-download", "registration:certificate_download", "get",
+     lambda w: {"public_id": w["member"].public_id}, "login"),
+    ("delegation-certificates-zip", "registration:delegation_certificates_zip", "get",
+     lambda w: {"delegation_id": w["foreign"].pk}, "login"),
 ]
 # What a logged-in focal point of EGY gets for each case (another delegation's or conference's objects).
 FOCAL_POINT_ANSWER = {"grid": "admin-login"}
 # Staff at the desk: another conference's participant, session and batches.
-STAFF_CASES = {"desk-visa-letter", "desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
+STAFF_CASES = {"airport-run", "airport-run-counts", "certificate-verify-forged", "desk-visa-letter", "desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
                "cancel-foreign", "ical-wrong-token", "invitation"}
 COVERED_NAMES = {name for _case, name, *_rest in CASES}
 

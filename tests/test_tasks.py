@@ -26,6 +26,7 @@ SENDING_TASKS = {
     "conference.send_outgoing_email",
     "cooperation.send_follow_up_reminder",
     "cooperation.send_meeting_email",
+    "logistics.send_rooming_list",
     "privacy.send_deletion_answer",
     "registration.send_invitation",
     "registration.send_participant_notice",

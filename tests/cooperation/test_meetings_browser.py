@@ -82,7 +82,7 @@ def test_request_counter_accept_then_both_agendas(live_server, transactional_db,
             counter.locator(f"input[name=slots][value='{world.slots[2].pk}']").check()
             counter.locator(f"input[name=attendees][value='{france.pk}']").check()
             counter.locator("button[value=counter]").click()
-            expect(paris.locator(".messages")).to_contain_text("Your proposal is sent")
+            expect(paris.locator(".messages")).to_contain_text("Votre proposition a été envoyée")  # French
 
             cairo_page.goto(f"{live_server.url}/cooperation/meetings/{meeting.pk}/")
             accept = cairo_page.locator("form.meeting-accept")
@@ -94,9 +94,9 @@ def test_request_counter_accept_then_both_agendas(live_server, transactional_db,
 
             for page, other in ((cairo_page, "فرنسا"), (paris, "Égypte")):
                 page.goto(f"{live_server.url}/programme/me/")
-                expect(page.locator(".session-list")).to_contain_text(other)
-                expect(page.locator(".session-list")).to_contain_text("16:00–16:45")
-                expect(page.locator(".session-list")).to_contain_text("Meeting room 1")
+                expect(page.locator("main")).to_contain_text(other)
+                expect(page.locator("main")).to_contain_text("16:00–16:45")
+                expect(page.locator("main")).to_contain_text("Meeting room 1")
         finally:
             browser.close()
     meeting.refresh_from_db()

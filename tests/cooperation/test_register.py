@@ -76,14 +76,14 @@ def test_reminders_at_3_and_6_months_are_sent_once(world, held, mailoutbox, djan
     assert follow_up.reminded_3m_at is not None and follow_up.reminded_6m_at is None
     assert [m.to for m in mailoutbox] == [[owner.email]]
     assert mailoutbox[0].extra_headers["Content-Language"] == "fr"
-    assert "3 months ago" in mailoutbox[0].body
+    assert "Il y a 3 mois" in mailoutbox[0].body  # in the owner's language
     assert services.follow_up_reminders_queue(now=three_months) == 0  # the 3-month one is sent, 6 not due then
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             queue_follow_up_reminders_task.delay()
     follow_up.refresh_from_db()
     assert follow_up.reminded_6m_at is not None
-    assert len(mailoutbox) == 2 and "6 months ago" in mailoutbox[1].body
+    assert len(mailoutbox) == 2 and "Il y a 6 mois" in mailoutbox[1].body
     # Sending again (a retried task) sends nothing.
     assert services.follow_up_reminder_send(follow_up.pk, stage="6m") is False
     assert services.follow_up_reminder_send(closed.pk, stage="3m") is False

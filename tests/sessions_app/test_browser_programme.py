@@ -56,8 +56,8 @@ def test_browser_signup_personal_agenda_and_pdf(live_server, transactional_db, s
             expect(page.locator(".messages")).to_contain_text("You are signed up for this session.")
 
             page.goto(f"{live_server.url}/programme/me/")
-            expect(page.locator(".session-list")).to_contain_text("Workshop on financial investigations")
-            expect(page.locator(".session-list")).to_contain_text("Confirmed")
+            expect(page.locator(".session-list.personal").first).to_contain_text("Workshop on financial investigations")
+            expect(page.locator(".session-list.personal").first).to_contain_text("Confirmed")
 
             with page.expect_download() as download_info:
                 page.get_by_role("link", name="Full agenda (PDF)").click()
