@@ -52,6 +52,8 @@ def _add_both_at_once(first_id, second_id, person_id):
             outcomes.append("added")
         except AccordError as error:
             outcomes.append(str(error))
+        except Exception as error:  # noqa: BLE001 - recorded: the control run must see what else broke
+            outcomes.append(f"error after commit? {type(error).__name__}")
         finally:
             connections.close_all()
 
@@ -77,5 +79,7 @@ def test_role_add_without_lock_gives_overlapping_roles_control(two_sessions_one_
     """Control: the same calls with SELECT ... FOR UPDATE read as a plain SELECT both pass."""
     monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
     outcomes = _add_both_at_once(*two_sessions_one_person)
-    assert outcomes == ["added", "added"]
+    # Without the lock neither is refused: both overlapping roles are committed. (Every other lock is off too, so
+    # the agenda PDFs both roles queue may collide after the commit; that is not what this control shows.)
+    assert len(outcomes) == 2 and not any("already has a role" in outcome for outcome in outcomes), outcomes
     assert SessionRole.objects.count() == 2
