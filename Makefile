@@ -48,7 +48,7 @@ test: $(DEV_STAMP) syslibs
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	DATABASE_URL= $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r conference registration sessions_app onsite logistics cooperation demo -x '*/migrations/*,*/tests/*' -ll
+	$(VENV)/bin/bandit -q -r conference registration sessions_app onsite logistics cooperation privacy demo -x '*/migrations/*,*/tests/*' -ll
 	$(VENV)/bin/lint-imports
 
 audit: $(DEV_STAMP)

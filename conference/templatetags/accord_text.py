@@ -5,8 +5,7 @@ with the active language's list separator (the Arabic comma in Arabic), leaving 
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html_join
 
 from conference.lists import clause_separator, list_separator
 
@@ -18,7 +17,7 @@ def _join(values, autoescape: bool, separator: str | None = None) -> str:
     separator = list_separator() if separator is None else separator
     if not autoescape:
         return separator.join(str(value) for value in values)
-    return mark_safe(conditional_escape(separator).join(conditional_escape(value) for value in values))  # noqa: S308 - every part escaped
+    return format_html_join(conditional_escape(separator), "{}", ((value,) for value in values))
 
 
 @register.filter(name="join_list", needs_autoescape=True)
