@@ -27,6 +27,32 @@ admin.site.site_title = _("Accord administration")
 admin.site.index_title = _("Conference administration")
 
 
+class RefusalAsMessageMixin:
+    """For a ModelAdmin whose writes go through services: a refusal (``AccordError``) raised while the change or
+    delete page saves rolls the admin's transaction back (Django runs those views in one) and comes back as an
+    error message on the page, instead of an error page. ``refused_delete_url`` says where a refused delete
+    goes (by default the page it was asked on)."""
+
+    def _refused(self, request, error: AccordError, url: str | None = None) -> HttpResponseRedirect:
+        self.message_user(request, str(error), level=messages.ERROR)
+        return HttpResponseRedirect(url or request.get_full_path())
+
+    def refused_delete_url(self, request, object_id) -> str:
+        return request.get_full_path()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AccordError as error:
+            return self._refused(request, error)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except AccordError as error:
+            return self._refused(request, error, self.refused_delete_url(request, object_id))
+
+
 class PartnerInline(admin.TabularInline):
     model = Partner
     extra = 0
@@ -59,7 +85,7 @@ class ConferenceAdminForm(forms.ModelForm):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = ConferenceAdminForm
     list_display = ["short_name", "name", "start_date", "end_date", "city", "country", "dashboard_link"]
     search_fields = ["slug", "name", "name_fr", "name_ar", "short_name", "city"]
@@ -110,15 +136,8 @@ class ConferenceAdmin(admin.ModelAdmin):
         """The dashboard's former address: it moved to the participant admin."""
         return HttpResponseRedirect(reverse(DASHBOARD_URL_NAME, args=[object_id]))
 
-    # Writes go through ``conference.services`` (checks, audit entries); a refusal there rolls the whole form
-    # back (the admin saves in one transaction) and is shown as a message.
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.AccordError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    # Writes go through ``conference.services`` (checks, audit entries); a refusal there is shown as a message
+    # (RefusalAsMessageMixin).
 
     def save_model(self, request, obj: Conference, form, change):
         services.conference_save(obj, actor=request.user)

@@ -1,5 +1,6 @@
 """The organizers' admin for bilateral meetings, meeting rooms and the slot grid (times entered and shown in the
-conference's zone). Every save and delete goes through a service (checks, bookings, audit entry)."""
+conference's zone, which conference.middleware activates on every request). Every save and delete goes through a
+service (checks, bookings, audit entry)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,11 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conference.selectors import current_conference
 from conference.services import AccordError
 
 from . import services
 from .forms import BilateralMeetingAdminForm
 from .models import BilateralMeeting, CooperationSettings, FollowUp, MeetingRoom, MeetingSlot
-
-
-def _admin_zone():
-    conference = current_conference()
-    return conference.tz if conference else "Africa/Cairo"
-
-
-class _ZoneMixin:
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with timezone.override(_admin_zone()):
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class _ServiceDeleteMixin:
@@ -37,7 +26,7 @@ class _ServiceDeleteMixin:
 
 
 @admin.register(BilateralMeeting)
-class BilateralMeetingAdmin(_ZoneMixin, admin.ModelAdmin):
+class BilateralMeetingAdmin(admin.ModelAdmin):
     form = BilateralMeetingAdminForm
     list_display = ["requesting", "invited", "topic", "local_start", "room", "status"]
     list_filter = ["conference", "status"]
@@ -98,7 +87,7 @@ class MeetingSlotForm(forms.ModelForm):
 
 
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(_ZoneMixin, _ServiceDeleteMixin, admin.ModelAdmin):
+class MeetingSlotAdmin(_ServiceDeleteMixin, admin.ModelAdmin):
     form = MeetingSlotForm
     list_display = ["local_start", "local_end", "conference"]
     list_filter = ["conference"]
@@ -135,7 +124,7 @@ class FollowUpAdmin(_ServiceDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(CooperationSettings)
-class CooperationSettingsAdmin(_ZoneMixin, admin.ModelAdmin):
+class CooperationSettingsAdmin(admin.ModelAdmin):
     list_display = ["conference", "contact_exchange_until"]
 
     def save_model(self, request, obj, form, change):

@@ -6,20 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.enums import LanguageCode
 from conference.selectors import delegations_by_name
+from registration.forms import SPOKEN_LANGUAGES
 from registration.models import Participant
 
 from .enums import Expertise
 from .models import BilateralMeeting, FollowUp
 from .validation import bilateral_problems
-
-SPOKEN_LANGUAGES = [
-    ("ar", _("Arabic")),
-    ("zh", _("Chinese")),
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("ru", _("Russian")),
-    ("es", _("Spanish")),
-]
 
 
 class BilateralMeetingAdminForm(forms.ModelForm):

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conference.admin import RefusalAsMessageMixin
 from conference.services import AccordError
 
 from . import services_travel
@@ -25,16 +24,8 @@ from .models import (
 )
 
 
-class _ServiceAdmin(admin.ModelAdmin):
+class _ServiceAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     """A refusal of the service rolls the whole form back and is shown as a message; nothing is deleted here."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except AccordError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def has_delete_permission(self, request, obj=None):
         return False

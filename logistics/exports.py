@@ -4,23 +4,17 @@ holds the passport permission (the visa officer). Each export is in the read log
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from privacy.enums import RetentionKind
 from privacy.sensitive import PASSPORT
 from registration.exports import ExportColumns, add_export_columns
 
-
-def _related(participant, name: str):
-    try:
-        return getattr(participant, name)
-    except ObjectDoesNotExist:
-        return None
+from .selectors import related_row
 
 
 def _arrival(participant) -> str:
-    plan = _related(participant, "travel_plan")
+    plan = related_row(participant, "travel_plan")
     if plan is None:
         return ""
     return " ".join(filter(None, [
@@ -30,7 +24,7 @@ def _arrival(participant) -> str:
 
 
 def _departure(participant) -> str:
-    plan = _related(participant, "travel_plan")
+    plan = related_row(participant, "travel_plan")
     if plan is None:
         return ""
     return " ".join(filter(None, [
@@ -42,7 +36,7 @@ def _departure(participant) -> str:
 
 def _flag(relation: str, field: str):
     def getter(participant) -> bool:
-        row = _related(participant, relation)
+        row = related_row(participant, relation)
         return bool(row is not None and getattr(row, field))
     return getter
 
@@ -59,7 +53,7 @@ def _columns():
 
 def _passport(field: str):
     def getter(participant):
-        document = _related(participant, "travel_document")
+        document = related_row(participant, "travel_document")
         value = getattr(document, field) if document is not None else None
         if hasattr(value, "code"):  # the issuing country
             return value.code or ""

@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from registration.form_steps import FormStep, add_form_step
 
 from .models import TravelPlan, VisaLetter
-from .services import has_travel_document, travel_plan_save, visa_request_save
+from .services import has_travel_document, travel_plan_save, visa_request_save, visa_requested
 
 #: Arabic-Indic and Eastern Arabic-Indic digits, read as the digits 0-9 in dates and times.
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
@@ -204,8 +204,7 @@ def _save_travel(participant, actor, form, number):
 
 
 def _visa_form(participant, data, files):
-    requested = VisaLetter.objects.filter(participant=participant, requested=True).exists()
-    return VisaForm(data, initial={"needs_visa_letter": requested}, conference=participant.conference,
+    return VisaForm(data, initial={"needs_visa_letter": visa_requested(participant)}, conference=participant.conference,
                     document_on_file=has_travel_document(participant))
 
 
@@ -219,8 +218,7 @@ def _save_visa(participant, actor, form, number):
 
 
 def _visa_missing(participant) -> list[str]:
-    requested = VisaLetter.objects.filter(participant=participant, requested=True).exists()
-    if requested and not has_travel_document(participant):
+    if visa_requested(participant) and not has_travel_document(participant):
         return [gettext("Give your passport details for the visa support letter.")]
     return []
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from .models import ItineraryLeg, TravelPlan
 from .models.itinerary import LegDirection
+
+
+def related_row(participant, name: str):
+    """The participant's one-to-one row ``name`` (``travel_plan``, ``visa_letter``, ``travel_document``) as selected
+    with it, or None when they have none (Django raises for a missing reverse one-to-one)."""
+    try:
+        return getattr(participant, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def stay_windows(conference, participant_ids) -> dict[int, tuple[datetime.datetime | None, datetime.datetime | None]]:

@@ -35,6 +35,7 @@ from registration.services.steps import registration_step_save
 from .emails import visa_letter_email
 from .models import TravelDocument, TravelPlan, VisaLetter
 from .rendering import render_visa_letter
+from .selectors import related_row
 from .tasks import issue_visa_letter_task, send_visa_letter_task
 
 logger = logging.getLogger(__name__)
@@ -174,13 +175,6 @@ def _next_reference(conference: Conference) -> str:
     return f"{prefix}{number:04d}"
 
 
-def _related(participant: Participant, name: str):
-    try:
-        return getattr(participant, name)
-    except (TravelDocument.DoesNotExist, VisaLetter.DoesNotExist):
-        return None
-
-
 def visa_letter_refusal(participant: Participant) -> str | None:
     """Why ``participant`` gets no visa letter (not approved, did not ask, no passport number), or ``None``.
     Reads ``participant.visa_letter`` and ``participant.travel_document`` (select them with the participant)."""
@@ -188,10 +182,10 @@ def visa_letter_refusal(participant: Participant) -> str | None:
         return _("%(name)s is not approved: a visa letter is issued only to approved participants.") % {
             "name": participant
         }
-    letter = _related(participant, "visa_letter")
+    letter = related_row(participant, "visa_letter")
     if letter is None or not letter.requested:
         return _("%(name)s did not ask for a visa letter.") % {"name": participant}
-    document = _related(participant, "travel_document")
+    document = related_row(participant, "travel_document")
     if document is None or not document.passport_number.strip():
         return _("%(name)s has no passport number on file: add the travel document first.") % {
             "name": participant

@@ -30,7 +30,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from conference.admin import DelegationNameFilter
+from conference.admin import DelegationNameFilter, RefusalAsMessageMixin
 from conference.models import AuditLog, Conference, Delegation
 from conference.services import AccordError, audit_record
 
@@ -453,7 +453,7 @@ class DelegationAdminForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = DelegationAdminForm
     list_display = ["code", "display_name", "kind", "country", "conference", "participant_count", "seat_quota"]
     list_display_links = ["code", "display_name"]
@@ -485,15 +485,8 @@ class DelegationAdmin(admin.ModelAdmin):
     def display_name(self, obj: Delegation) -> str:
         return obj.display_name()
 
-    # Writes go through ``registration.services.delegations`` (checks, audit entry); a refusal there rolls the
-    # whole form back (the admin saves in one transaction) and is shown as a message.
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except AccordError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    # Writes go through ``registration.services.delegations`` (checks, audit entry); a refusal there is shown
+    # as a message (RefusalAsMessageMixin), a refused delete back on the delegation's page.
 
     def save_model(self, request, obj: Delegation, form, change):
         delegation_save(obj, actor=request.user, focal_points=form.cleaned_data.get("focal_points"))
@@ -503,12 +496,8 @@ class DelegationAdmin(admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except AccordError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:conference_delegation_change", args=[object_id]))
+    def refused_delete_url(self, request, object_id) -> str:
+        return reverse("admin:conference_delegation_change", args=[object_id])
 
     def delete_model(self, request, obj: Delegation):
         delegation_delete(obj, actor=request.user)

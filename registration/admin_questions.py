@@ -9,15 +9,15 @@ the participants' list filters by the answer to a choice or yes/no question.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin import RefusalAsMessageMixin
 from conference.enums import DelegationKind
-from conference.services import AccordError
 from privacy.enums import ReadWhere, RetentionKind
 from privacy.services.reads import record_read
 
@@ -75,17 +75,8 @@ class QuestionChoiceInline(admin.TabularInline):
     can_delete = False  # answers name a choice by id: hide it instead
 
 
-def _refusal_as_message(model_admin, request, view):
-    try:
-        with transaction.atomic():
-            return view()
-    except AccordError as error:
-        model_admin.message_user(request, str(error), level=messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
-
-
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = QuestionAdminForm
     list_display = ["label", "kind", "step", "required", "sensitive", "hidden", "order", "answer_count"]
     list_filter = ["conference", "kind", "step", "hidden"]
@@ -132,14 +123,6 @@ class QuestionAdmin(admin.ModelAdmin):
         if obj is not None and Answer.objects.filter(question=obj).exists():
             return False
         return super().has_delete_permission(request, obj)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return _refusal_as_message(self, request, lambda: super(QuestionAdmin, self).changeform_view(
-            request, object_id, form_url, extra_context))
-
-    def delete_view(self, request, object_id, extra_context=None):
-        return _refusal_as_message(self, request, lambda: super(QuestionAdmin, self).delete_view(
-            request, object_id, extra_context))
 
     def save_model(self, request, obj, form, change):
         question_save(obj, actor=request.user)

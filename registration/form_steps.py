@@ -11,7 +11,7 @@ This module holds only the registry: it imports no form, view or service, so ser
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -37,7 +37,6 @@ class FormStep:
     #: A template included in the status page's summary list (``<dt>``/``<dd>`` pairs).
     status_template: str = ""
     context: Callable | None = None
-    extra: dict = field(default_factory=dict)
 
 
 _STEPS: dict[str, FormStep] = {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conference import selectors as conference_selectors
+from conference.admin import RefusalAsMessageMixin
 from conference.models import Conference
 from conference.services import AccordError
 from registration.models import Participant
@@ -28,23 +27,8 @@ from .forms import RoomAdminForm, SessionAdminForm, SessionRoleFormSet
 from .models import AgendaFile, Room, Session, SessionRole, SessionSignup
 
 
-def _refusal_as_message(model_admin, request, view):
-    """Run an admin view whose writes go through the services: a refusal (``AccordError``) rolls the view's
-    transaction back and comes back as an error message on the same page."""
-    try:
-        return view()
-    except AccordError as error:
-        model_admin.message_user(request, str(error), level=messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
-
-
-def _admin_zone():
-    conference = conference_selectors.current_conference()
-    return conference.tz if conference else "Africa/Cairo"
-
-
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = RoomAdminForm
     list_display = ["name", "name_fr", "name_ar", "conference", "capacity", "languages", "order"]
     list_filter = ["conference"]
@@ -58,10 +42,6 @@ class RoomAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.room_save(obj, actor=request.user)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        return _refusal_as_message(self, request, lambda: super(RoomAdmin, self).delete_view(
-            request, object_id, extra_context))
 
     def delete_model(self, request, obj):
         services.room_delete(obj, actor=request.user)
@@ -125,7 +105,7 @@ class DayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = SessionAdminForm
     inlines = [SessionRoleInline, SessionSignupInline]
     list_display = [
@@ -183,22 +163,12 @@ class SessionAdmin(admin.ModelAdmin):
         url = reverse("sessions_app:grid", args=[day.isoformat()])
         return format_html('<a href="{}">{}</a>', url, _("Grid"))
 
-    def changelist_view(self, request, extra_context=None):
-        # date_hierarchy and its drill-down use the current time zone: the conference's.
-        with timezone.override(_admin_zone()):
-            extra_context = extra_context or {}
-            return super().changelist_view(request, extra_context)
-
     def save_model(self, request, obj, form, change):
         services.session_save(obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.agenda_refresh_queue(form.instance.conference_id)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return _refusal_as_message(self, request, lambda: super(SessionAdmin, self).changeform_view(
-            request, object_id, form_url, extra_context))
 
     def save_formset(self, request, form, formset, change):
         """Roles are given, changed and taken away by the role services (their lock, checks and audit entries),

@@ -19,10 +19,9 @@ from django.test import Client
 from django.urls import reverse
 
 from logistics.models import TravelPlan
-from tests.browser import LAUNCH_ARGS, PASSWORD
+from tests.browser import AXE, LAUNCH_ARGS, PASSWORD
 from tests.test_i18n import PAGES, WORLD_SETTINGS, build_world
 
-AXE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 LANGUAGES = ("en", "ar")
 #: The pages of issue 24 item 19, by their name in tests/test_i18n.py's list.

@@ -2,7 +2,6 @@
 Egypt accepts it, and both focal points (attending) find it in their personal agendas and iCal feeds. axe-core
 checks the request and meeting pages (when the vendored axe-core of tests/assets is there)."""
 
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,20 +13,15 @@ from cooperation.enums import BilateralStatus
 from cooperation.models import BilateralMeeting
 from registration.models import Participant
 from sessions_app import services as programme
-from tests.browser import LAUNCH_ARGS
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 
 from .conftest import cairo
-
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
 
 
 def _violations(page) -> list[str]:
     if not AXE.exists():
         return []
-    return list(page.evaluate("""async () => {
-      const result = await axe.run(document, {resultTypes: ["violations"]});
-      return result.violations.map(v => `${v.id} (${v.impact}) ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-    }"""))
+    return axe_violations(page)
 
 
 def _cookie(user) -> str:

@@ -2,7 +2,6 @@
 the directory and one's entry, the contacts and the badge scan page, the organizers' grid and outcome report."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,10 +12,9 @@ from django.utils import timezone
 from cooperation import services
 from cooperation.models import CooperationSettings, DirectoryEntry, FollowUp
 from registration.models import Participant
-from tests.browser import LAUNCH_ARGS
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 from tests.factories import StaffFactory
 
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
 PAGES = ["/cooperation/directory/", "/cooperation/directory/me/", "/cooperation/contacts/",
          "/cooperation/contacts/scan/", "/cooperation/meetings/"]
 STAFF_PAGES = ["/cooperation/grid/2023-07-11/", "/cooperation/report/"]
@@ -65,10 +63,7 @@ def test_cooperation_pages_have_no_axe_violation(live_server, transactional_db, 
                         assert response.status == 200, path
                         if language == "ar":
                             assert page.get_attribute("html", "dir") == "rtl", path
-                        violations = page.evaluate("""async () => {
-                          const r = await axe.run(document, {resultTypes: ["violations"]});
-                          return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-                        }""")
+                        violations = axe_violations(page)
                         found += [f"{language} {path}: {v}" for v in violations]
                     context.close()
         finally:

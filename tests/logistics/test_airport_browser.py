@@ -2,7 +2,6 @@
 the counts change without a reload, nothing is wider than the screen, no axe-core violation and no console error
 (the page's script is static: the CSP allows no inline script), in English and Arabic."""
 
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,9 +9,7 @@ from django.test import Client
 
 from logistics.models import TransferRun, TransferSeat
 from logistics.services_travel import transfer_runs_propose
-from tests.browser import LAUNCH_ARGS
-
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 
 
 @pytest.mark.browser
@@ -58,10 +55,7 @@ def test_airport_page_on_a_phone(live_server, transactional_db, conference, trav
                 width = page.evaluate("() => document.documentElement.scrollWidth")
                 assert width <= 390, (language, width)
                 if AXE.exists():
-                    violations = page.evaluate("""async () => {
-                      const r = await axe.run(document, {resultTypes: ["violations"]});
-                      return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-                    }""")
+                    violations = axe_violations(page)
                     found += [f"{language}: {v}" for v in violations]
                 context.close()
         finally:
@@ -109,10 +103,7 @@ def test_travel_pages_have_no_axe_violation(live_server, transactional_db, confe
                     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                     response = page.goto(f"{live_server.url}{path}")
                     assert response.status == 200, path
-                    violations = page.evaluate("""async () => {
-                      const r = await axe.run(document, {resultTypes: ["violations"]});
-                      return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-                    }""")
+                    violations = axe_violations(page)
                     found += [f"{language} {path}: {v}" for v in violations]
                     context.close()
         finally:

@@ -2,7 +2,6 @@
 the needs list), in English and in Arabic (right to left); the dashboard draws its charts from the page's data
 without an inline script and without a console error."""
 
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,11 +9,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from logistics import services_stay
-from tests.browser import LAUNCH_ARGS
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 from tests.factories import StaffFactory
 from tests.logistics.stay_data import make_guest, make_hotel
 
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
 PAGES = ["/logistics/dashboard/", "/logistics/meals/", "/logistics/needs/"]
 
 
@@ -56,10 +54,7 @@ def test_stay_pages_have_no_axe_violation(live_server, transactional_db, confere
                         page.wait_for_function("() => window.Chart && Chart.getChart('chart-movements')")
                         drawn.append(page.evaluate(
                             "() => Array.from(document.querySelectorAll('canvas')).filter(c => Chart.getChart(c)).length"))
-                    violations = page.evaluate("""async () => {
-                      const r = await axe.run(document, {resultTypes: ["violations"]});
-                      return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-                    }""")
+                    violations = axe_violations(page)
                     found += [f"{language} {path}: {v}" for v in violations]
                 context.close()
         finally:

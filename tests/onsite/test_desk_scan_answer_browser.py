@@ -15,14 +15,11 @@ from PIL import Image
 
 from onsite.services.badges import badge_code
 from registration.enums import ParticipantCategory
-from tests.browser import LAUNCH_ARGS, log_in
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations, log_in
 from tests.factories import ConferenceFactory, DelegationFactory, StaffFactory
 from tests.onsite.factories import approved_with_badge
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-  .map(v => v.id + " " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
 
 
 def _photo() -> bytes:
@@ -87,7 +84,7 @@ def test_browser_desk_scan_answer_photo_flag_category_offline_banner(
             # No emoji anywhere in the answer (a desk machine may have no emoji font).
             assert not any(ord(ch) > 0x2600 and not 0x0600 <= ord(ch) <= 0x06FF for ch in answer.inner_text())
             page.screenshot(path=str(ARTIFACTS / "desk-scan-answer.png"), full_page=True)
-            assert page.evaluate(AXE_RUN) == []  # the answer as shown: no accessibility violation
+            assert axe_violations(page) == []  # the answer as shown: no accessibility violation
 
             # The log's time is Cairo's local time, not the device's (New York).
             cairo_now = datetime.datetime.now(zoneinfo.ZoneInfo("Africa/Cairo"))
@@ -116,7 +113,7 @@ def test_browser_desk_scan_answer_photo_flag_category_offline_banner(
             expect(banner.locator(".queued-count")).to_have_text("2")
             assert banner.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(166, 27, 18)"
             page.screenshot(path=str(ARTIFACTS / "desk-offline-banner.png"), full_page=True)
-            assert page.evaluate(AXE_RUN) == []
+            assert axe_violations(page) == []
             context.set_offline(False)
             expect(banner.locator(".queued-count")).to_have_text("0", timeout=20000)
             expect(banner).to_have_class("net-banner")

@@ -2,16 +2,13 @@
 public verification page for a valid code and the refusal page for a revoked or unknown one."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 
 from onsite.documents import services
-from tests.browser import LAUNCH_ARGS
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 from tests.factories import ConferenceFactory, ParticipantFactory
-
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.browser
@@ -43,10 +40,7 @@ def test_verification_pages_have_no_axe_violation(live_server, transactional_db,
                     assert response.status == status, path
                     if language == "ar":
                         assert page.get_attribute("html", "dir") == "rtl", path
-                    violations = page.evaluate("""async () => {
-                      const r = await axe.run(document, {resultTypes: ["violations"]});
-                      return r.violations.map(v => `${v.id} ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-                    }""")
+                    violations = axe_violations(page)
                     found += [f"{language} {path}: {v}" for v in violations]
                 context.close()
         finally:

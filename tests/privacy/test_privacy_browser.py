@@ -12,19 +12,14 @@ from django.test import Client
 
 from privacy.services.notices import notice_publish
 from privacy.services.reads import record_read
-from tests.browser import LAUNCH_ARGS
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 from tests.factories import StaffFactory, UserFactory
 
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _violations(page) -> list[str]:
-    found = page.evaluate("""async () => {
-      const result = await axe.run(document, {resultTypes: ["violations"]});
-      return result.violations.map(v => `${v.id} (${v.impact}) ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-    }""")
-    return list(found)
+    return axe_violations(page)
 
 
 @pytest.mark.browser

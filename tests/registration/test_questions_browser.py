@@ -14,19 +14,14 @@ from pypdf import PdfWriter
 from registration.enums import ParticipantStatus
 from registration.form_steps import step_number
 from registration.models import Answer, Question, QuestionChoice
-from tests.browser import LAUNCH_ARGS
+from tests.browser import AXE, LAUNCH_ARGS, axe_violations
 from tests.factories import ConferenceFactory, ParticipantFactory, UserFactory
-
-AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
 
 
 def _violations(page) -> list[str]:
     if not AXE.exists():
         return []
-    return list(page.evaluate("""async () => {
-      const result = await axe.run(document, {resultTypes: ["violations"]});
-      return result.violations.map(v => `${v.id} (${v.impact}) ${v.nodes.map(n => n.target.join(" ")).slice(0, 3)}`);
-    }"""))
+    return axe_violations(page)
 
 
 def _session(user) -> str:
