@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "cooperation",
     "privacy",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -384,6 +388,50 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# --- API (Django REST framework, drf-spectacular; the api app) ------------------------------------
+# Only our bearer tokens authenticate (each view names its class: devices' or integrations'); no session or basic
+# authentication, so no CSRF question and no browser cookie reaches the API. A view that names no permission
+# refuses everything. JSON only, in and out.
+ACCORD_API_PAGE_SIZE = env_int("ACCORD_API_PAGE_SIZE", 50)
+ACCORD_API_MAX_PAGE_SIZE = env_int("ACCORD_API_MAX_PAGE_SIZE", 200)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.DenyAll"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CappedPagination",
+    "PAGE_SIZE": ACCORD_API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per token (api/throttling.py), in the cache (Redis): a device scans at the pace of a queue, and a device back
+    # from a network drop sends its offline scans at once; enrollment is counted per address.
+    "DEFAULT_THROTTLE_RATES": {
+        "device": env("ACCORD_API_DEVICE_RATE", "600/min"),
+        "integration": env("ACCORD_API_INTEGRATION_RATE", "120/min"),
+        "enroll": env("ACCORD_API_ENROLL_RATE", "10/min"),
+    },
+    # Addresses for the enrollment's limit: REMOTE_ADDR unless this many proxies of ours add X-Forwarded-For.
+    "NUM_PROXIES": env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0) or None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Accord API",
+    "DESCRIPTION": "Check-in devices (enrollment, scans, the offline list) and the read-only integration API.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe the API to anyone; every data route needs its token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI's files from our static files (drf-spectacular-sidecar), its start script a file of its own
+    # (SpectacularSwaggerSplitView): the CSP keeps script-src 'self' with no inline script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Accord ---------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("programme/", include("sessions_app.urls")),
     path("cooperation/", include("cooperation.urls")),
     path("privacy/", include("privacy.urls")),
+    path("api/", include("api.urls")),
 ]
 # Uploaded files (photos, nomination letters, visa letters, badge PDFs) are personal data: they are never served
 # from MEDIA_URL, not even in DEBUG, only through views that check who is asking.

@@ -1,0 +1,9 @@
+"""Who may call what. ``DenyAll`` is the default of every API view (``REST_FRAMEWORK``): a view that forgets to
+name its permission answers 401/403, never data."""
+
+from rest_framework.permissions import BasePermission
+
+
+class DenyAll(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return False
