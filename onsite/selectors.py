@@ -9,6 +9,7 @@ from conference import languages
 from conference.models import Conference, Delegation
 from registration.enums import ParticipantCategory, ParticipantStatus
 from registration.models import Participant
+from registration.selectors import participants_search
 from sessions_app.models import Session
 
 from .models import BadgeBatch, BadgePrint
@@ -17,32 +18,25 @@ SEARCH_LIMIT = 50
 
 
 def desk_search(conference: Conference, query: str) -> QuerySet[Participant]:
-    """Participants matching ``query`` by name (Latin or Arabic), delegation code/name or e-mail."""
+    """Participants matching ``query`` by name (Latin or Arabic, accent- and form-insensitive, ranked: exact
+    matches first; ``registration.selectors.participants_search``), delegation code/name, country or e-mail."""
     query = (query or "").strip()[:100]
-    queryset = (
-        Participant.objects.filter(conference=conference)
-        .select_related("delegation", "badge", "checked_in_by")
-        .order_by("last_name", "first_name", "pk")
-    )
+    queryset = Participant.objects.filter(conference=conference).select_related("delegation", "badge", "checked_in_by")
     if not query:
         return queryset.none()
-    condition = Q()
-    for term in query.split()[:5]:
-        condition &= (
-            Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-            | Q(badge_name__icontains=term)
-            | Q(badge_name_ar__icontains=term)
-            | Q(email__icontains=term)
-            | Q(delegation__code__iexact=term)
-            | Q(delegation__organization__icontains=term)
-            | Q(delegation__organization_fr__icontains=term)
-            | Q(delegation__organization_ar__icontains=term)
-        )
     countries = _country_codes(query)
-    if countries:
-        condition |= Q(delegation__country__in=countries)
-    return queryset.filter(condition)
+    return participants_search(
+        queryset,
+        query,
+        word_also=lambda word: (
+            Q(email__icontains=word)
+            | Q(delegation__code__iexact=word)
+            | Q(delegation__organization__icontains=word)
+            | Q(delegation__organization_fr__icontains=word)
+            | Q(delegation__organization_ar__icontains=word)
+        ),
+        also=Q(delegation__country__in=countries) if countries else None,
+    )
 
 
 def _country_codes(query: str) -> list[str]:

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -91,7 +92,10 @@ class ParticipantAdmin(admin.ModelAdmin):
         ("nationality", CountryFilter),
         "gender", ("endorsed_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["first_name", "last_name", "badge_name", "badge_name_ar", "email", "delegation__code"]
+    # The search box; what it finds is get_search_results' (names accent- and form-insensitive, ranked).
+    search_fields = ["search_name", "email", "delegation__code"]
+    search_help_text = _("Names in Latin or Arabic script (accents and hamza forms do not matter), e-mail or "
+                         "delegation code.")
     date_hierarchy = "created_at"
     list_select_related = ["delegation", "conference"]
     list_per_page = 100
@@ -115,6 +119,19 @@ class ParticipantAdmin(admin.ModelAdmin):
         (_("Check-in"), {"fields": ["checked_in_at", "checked_in_by"]}),
         (_("History"), {"fields": ["notices_sent", "audit_history", "created_at", "updated_at"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names through ``selectors.participants_search`` (exact matches first unless a column is sorted),
+        each word also an e-mail part or a delegation code."""
+        if not search_term.strip():
+            return queryset, False
+        found = selectors.participants_search(
+            queryset,
+            search_term,
+            word_also=lambda word: Q(email__icontains=word) | Q(delegation__code__iexact=word),
+            ranked=ORDER_VAR not in request.GET,
+        )
+        return found, False
 
     # -- list columns ---------------------------------------------------------------------------
 

@@ -112,6 +112,9 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: The names as the search compares them (``registration/search.py``), kept by the participant services on
+    #: every write of a name; a trigram index on PostgreSQL (migration 0018).
+    search_name = models.CharField(_("names for search"), max_length=600, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

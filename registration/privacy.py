@@ -38,6 +38,7 @@ register(
             "user": None, "title": None, "first_name": None, "last_name": None, "badge_name": None,
             "badge_name_ar": None, "gender": None, "position": None, "organization": None, "nationality": None,
             "languages_spoken": None, "status_reason": None, "request_message": None,
+            "search_name": None,  # the names again, normalized for search
         },
     },
     keep={

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower, TruncDate
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +17,64 @@ from conference.selectors import delegations_by_name
 from .dashboard import dashboard_extra_charts
 from .enums import Gender, ParticipantCategory, ParticipantStatus, RequestKind
 from .models import Participant
+from .search import SEPARATOR, normalize
 
 # Members that hold a seat: everybody not cancelled or rejected (see seat_holders).
 SEAT_FREEING_STATUSES = (ParticipantStatus.CANCELLED, ParticipantStatus.REJECTED)
 PENDING_REQUEST = Q(source=RequestKind.OPEN_REQUEST, status=ParticipantStatus.SUBMITTED)
+
+
+#: Words of a query that count (the rest is ignored), and its longest length.
+SEARCH_WORDS = 5
+SEARCH_LENGTH = 100
+
+
+def participants_search(
+    queryset: QuerySet[Participant],
+    query: str,
+    *,
+    word_also: Callable[[str], Q] | None = None,
+    also: Q | None = None,
+    ranked: bool = True,
+) -> QuerySet[Participant]:
+    """``queryset`` narrowed to the participants whose names hold every word of ``query``, accent- and
+    form-insensitive (both sides through ``registration.search.normalize``: "Aicha" finds "Aïcha", "احمد" finds
+    "أحمد", "El-Sayed" finds "El Sayed"), where ``word_also(word)`` may match a word otherwise (e-mail,
+    delegation) and ``also`` the whole query; ranked: ``search_rank`` 0 when a whole name is the query, 1 when a
+    name starts with it, 2 when a word does, 3 otherwise; then (PostgreSQL) trigram similarity, then the name.
+
+    On PostgreSQL ``search_name LIKE '%word%'`` is answered by the trigram index (migration 0018); elsewhere the
+    same ``LIKE`` reads the rows. An empty query matches nobody. ``ranked=False``: filtered only, order kept.
+    """
+    query = (query or "").strip()[:SEARCH_LENGTH]
+    whole = normalize(query)
+    if not whole and not (word_also and query):
+        return queryset.none()
+    condition = Q()
+    for word in query.split()[:SEARCH_WORDS]:
+        normalized = normalize(word)
+        matches = Q(search_name__contains=normalized) if normalized else Q(pk__in=[])
+        condition &= matches | word_also(word) if word_also else matches
+    if also is not None:
+        condition |= also
+    queryset = queryset.filter(condition)
+    if not ranked:
+        return queryset
+    rank = Case(
+        When(search_name__contains=f"{SEPARATOR}{whole}{SEPARATOR}", then=Value(0)),
+        When(search_name__contains=f"{SEPARATOR}{whole}", then=Value(1)),
+        When(search_name__contains=f" {whole}", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    ) if whole else Value(3, output_field=IntegerField())
+    ordering = ["search_rank", "last_name", "first_name", "pk"]
+    queryset = queryset.annotate(search_rank=rank)
+    if whole and connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        queryset = queryset.annotate(search_similarity=TrigramSimilarity("search_name", whole))
+        ordering.insert(1, "-search_similarity")
+    return queryset.order_by(*ordering)
 
 
 def get_staff_participant(conference: Conference, public_id: str) -> Participant:

@@ -7,6 +7,7 @@ from conference.enums import DelegationKind
 from conference.models import Conference, Delegation
 from registration.enums import ParticipantCategory, ParticipantStatus
 from registration.models import Participant
+from registration.search import search_text
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -64,6 +65,10 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     category = ParticipantCategory.DELEGATE
     status = ParticipantStatus.APPROVED
     gender = "female"
+    # What the participant services keep (registration/search.py) for rows made here without them.
+    search_name = factory.LazyAttribute(
+        lambda o: search_text(f"{o.first_name} {o.last_name}", getattr(o, "badge_name", ""), getattr(o, "badge_name_ar", ""))
+    )
 
 
 # --- Programme (sessions_app) -------------------------------------------------------------------------

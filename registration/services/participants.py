@@ -39,6 +39,7 @@ from privacy.services.notices import consents_changed
 
 from ..enums import ParticipantCategory, ParticipantStatus, RequestKind
 from ..models import Participant, ParticipantNotice
+from ..search import NAME_FIELDS, participant_search_text
 from ..signals import participant_approved, participant_changed
 from ..tasks.participants import send_participant_notice_task
 
@@ -51,7 +52,8 @@ SENSITIVE_FIELDS = frozenset(
 # Fields participant_update refuses: identifiers and workflow fields have their own services.
 PROTECTED_FIELDS = frozenset(
     {"id", "pk", "conference", "conference_id", "public_id", "status", "decided_at", "decided_by",
-     "decided_by_id", "checked_in_at", "checked_in_by", "checked_in_by_id", "created_at", "updated_at"}
+     "decided_by_id", "checked_in_at", "checked_in_by", "checked_in_by_id", "created_at", "updated_at",
+     "search_name"}
 )
 
 # Which status each decision may start from.
@@ -142,6 +144,7 @@ def participant_create(
         public_id=new_public_id(),
         **fields,
     )
+    participant.search_name = participant_search_text(participant)
     try:
         with transaction.atomic():
             participant.save()
@@ -198,6 +201,9 @@ def participant_update(participant: Participant, *, actor, **fields: Any) -> Par
     if not changes:
         return participant
     update_fields = [Participant._meta.get_field(name).name for name in changes] + ["updated_at"]
+    if any(name in changes for name in NAME_FIELDS):
+        participant.search_name = participant_search_text(participant)
+        update_fields.append("search_name")
     try:
         with transaction.atomic():  # the change and its audit entry, both or neither
             participant.save(update_fields=update_fields)

@@ -15,6 +15,7 @@ from logistics.models import TravelDocument, TravelPlan
 from onsite.models import Badge
 from registration.enums import InvitationStatus, ParticipantStatus
 from registration.models import Invitation, Participant
+from registration.search import search_text
 from registration.services.participants import new_public_id
 from tests.factories import (
     ConferenceFactory,
@@ -39,7 +40,9 @@ def many_participants(delegation, count: int, prefix="bulk", **extra):
     Participant.objects.bulk_create(
         Participant(
             conference=delegation.conference, delegation=delegation, public_id=new_public_id(),
-            email=f"{prefix}{i}@example.org", first_name=f"First{i}", last_name=f"Last{i}", **extra,
+            email=f"{prefix}{i}@example.org", first_name=f"First{i}", last_name=f"Last{i}",
+            search_name=search_text(f"First{i} Last{i}", extra.get("badge_name", ""), extra.get("badge_name_ar", "")),
+            **extra,
         )
         for i in range(count)
     )

@@ -22,6 +22,7 @@ from demo.wording import demo_wording_refresh
 from logistics.models import TravelPlan, VisaLetter
 from onsite.models import Badge
 from registration.models import Participant
+from registration.search import search_text
 from registration.services.participants import new_public_id
 from sessions_app.models import Room, Session, SessionRole
 
@@ -132,6 +133,9 @@ class Command(BaseCommand):
                     last_name=spec.last_name,
                     badge_name=f"{spec.first_name} {spec.last_name}",
                     badge_name_ar=spec.badge_name_ar,
+                    search_name=search_text(
+                        f"{spec.first_name} {spec.last_name}", f"{spec.first_name} {spec.last_name}", spec.badge_name_ar
+                    ),
                     gender=spec.gender,
                     position=spec.position,
                     organization=spec.organization,
