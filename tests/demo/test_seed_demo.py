@@ -172,3 +172,107 @@ def test_seed_demo_keeps_a_closing_time_set_by_an_organizer():
     Conference.objects.filter(slug="sharm2023").update(registration_closes_at=closes)
     assert "nothing new" in _seed()
     assert Conference.objects.get(slug="sharm2023").registration_closes_at == closes
+
+
+# --- The demo's accounts for the cooperation flows (issue 16's "done when" on a fresh clone) ---------------
+
+DEMO_PASSWORD = "demo-password-for-test"
+
+
+def _demo_accounts(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    out = io.StringIO()
+    call_command("demo_organizer", stdout=out)
+    return out.getvalue()
+
+
+def _log_in(client, email):
+    """Through allauth's login form, as a person would (no force_login)."""
+    client.logout()
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.session.get("_auth_user_id")
+
+
+def test_demo_accounts_book_a_meeting_and_exchange_contacts(monkeypatch, client, settings):
+    """On a fresh clone (`make run`: seed_demo, demo_organizer) the printed accounts log in with the login form:
+    Egypt's focal point books a bilateral with Tunisia, whose focal point accepts (both agendas show it); a
+    Moroccan participant asks an Italian one for a contact exchange, who confirms (the vCard holds them)."""
+    import vobject
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from cooperation.enums import BilateralStatus
+    from cooperation.models import BilateralMeeting, ContactExchange, DirectoryEntry
+    from demo.services import DEMO_ACCOUNTS
+
+    settings.ACCORD_DEFAULT_CONFERENCE = "sharm2023"
+    _seed()
+    printed = _demo_accounts(monkeypatch)
+    User = get_user_model()  # noqa: N806
+    for account in DEMO_ACCOUNTS:
+        assert account.email in printed
+        user = User.objects.get(email=account.email)
+        assert (user.is_staff, user.is_superuser, user.is_active, user.check_password(DEMO_PASSWORD)) == (
+            False, False, True, True)
+        assert list(EmailAddress.objects.filter(user=user).values_list("verified", "primary")) == [(True, True)]
+        participant = Participant.objects.get(user=user)
+        assert (participant.status, participant.delegation.code) == ("approved", account.delegation)
+        if account.focal_point:
+            assert participant.delegation.focal_points.filter(pk=user.pk).exists()
+            assert participant.delegation.head_id == participant.pk
+        else:
+            assert DirectoryEntry.objects.get(participant=participant).listed
+    # Running both commands again writes nothing (one password check, the shared hash compared).
+    before = _snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        _seed()
+        again = _demo_accounts(monkeypatch)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    assert _snapshot() == before and again == printed
+
+    egypt = Participant.objects.get(user__email="focal.egypt@accord.example.org")
+    tunisia = Participant.objects.get(user__email="focal.tunisia@accord.example.org")
+    morocco = Participant.objects.get(user__email="participant.morocco@accord.example.org")
+    italy = Participant.objects.get(user__email="participant.italy@accord.example.org")
+
+    # Egypt's focal point asks Tunisia for a meeting in a free slot.
+    _log_in(client, "focal.egypt@accord.example.org")
+    page = client.get(reverse("cooperation:meeting_request"), {"invited": tunisia.delegation_id})
+    assert page.status_code == 200
+    # The last slot offered: the demo's accepted meetings hold the Karnak room (the one with French) in the first ones.
+    slot = page.context["form"].fields["slots"].choices[-1][0]
+    response = client.post(reverse("cooperation:meeting_request"), {
+        "requesting": egypt.delegation_id, "invited": tunisia.delegation_id, "topic": "Demo: joint investigation",
+        "attendees": [egypt.pk], "languages": ["ar", "fr"], "slots": [slot],
+    })
+    meeting = BilateralMeeting.objects.get(topic="Demo: joint investigation")
+    assert response.status_code == 302 and response["Location"] == reverse("cooperation:meeting", args=[meeting.pk])
+
+    # Tunisia's focal point accepts it and attends.
+    _log_in(client, "focal.tunisia@accord.example.org")
+    assert 'name="slot"' in client.get(response["Location"]).content.decode()
+    answer = client.post(reverse("cooperation:meeting_answer", args=[meeting.pk]),
+                         {"action": "accept", "slot": slot, "attendees": [tunisia.pk]}, follow=True)
+    meeting.refresh_from_db()
+    assert meeting.status == BilateralStatus.ACCEPTED, [str(m) for m in answer.context["messages"]]
+    assert meeting.room_id is not None
+    meeting_url = reverse("cooperation:meeting", args=[meeting.pk])
+    assert meeting_url in client.get(reverse("sessions_app:me")).content.decode()
+    _log_in(client, "focal.egypt@accord.example.org")
+    assert meeting_url in client.get(reverse("sessions_app:me")).content.decode()
+
+    # Morocco's participant asks Italy's from the directory; Italy's confirms; Morocco's vCard holds Italy's.
+    _log_in(client, "participant.morocco@accord.example.org")
+    assert italy.public_id in client.get(reverse("cooperation:directory")).content.decode()
+    client.post(reverse("cooperation:contact_exchange"), {"participant": italy.public_id})
+    exchange = ContactExchange.objects.get(requester=morocco, recipient=italy)
+    _log_in(client, "participant.italy@accord.example.org")
+    client.post(reverse("cooperation:contacts"), {"exchange": exchange.pk, "action": "confirm"})
+    exchange.refresh_from_db()
+    assert exchange.status == "confirmed"
+    _log_in(client, "participant.morocco@accord.example.org")
+    cards = list(vobject.readComponents(client.get(reverse("cooperation:contacts_export", args=["vcf"])).content.decode()))
+    assert [(card.fn.value, card.email.value) for card in cards] == [(italy.printed_name, italy.email)]
