@@ -49,8 +49,8 @@ def render_payment_sheet(conference, delegation, lines, *, language: str) -> byt
 
 def render_allowances_xlsx(lines, *, bank: dict | None = None) -> bytes:
     """Every allowance line for finance: delegation, name, nights, journeys, provided lodging and meals, the
-    amounts (numbers, two decimals), currency, paid; with ``bank`` ({participant id: BankDetails}, only for the
-    finance officer's permission) the account holder, bank, IBAN and SWIFT/BIC too."""
+    amounts (numbers, two decimals), currency, paid; with ``bank`` ({participant id: {field: the cell's text}}:
+    the values for the finance officer, a mask for the others) the account holder, bank, IBAN and SWIFT/BIC."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -68,7 +68,7 @@ def render_allowances_xlsx(lines, *, bank: dict | None = None) -> bytes:
             neutralize(participant.full_name or participant.email), line.nights, line.journeys,
             neutralize(line.lodging_provided), neutralize(line.meals_provided), line.dsa_amount,
             line.terminal_amount, line.total, line.currency, neutralize(line.paid_at),
-        ] + ([neutralize(getattr(bank.get(participant.pk), name, "")) for name in (
+        ] + ([neutralize(bank.get(participant.pk, {}).get(name, "")) for name in (
             "account_holder", "bank_name", "iban", "swift_bic")] if bank is not None else []))
         for cell in sheet[sheet.max_row][6:9]:
             cell.number_format = "0.00"

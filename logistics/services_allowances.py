@@ -212,15 +212,16 @@ def allowance_mark_paid(allowance: Allowance, *, actor) -> Allowance:
 
 def payment_sheets_render(conference, *, actor) -> dict[str, str]:
     """Render every delegation's payment sheet (PDF, in the delegation's language) and the finance XLSX, and store
-    them (``payment-sheets/<conference id>/``, replacing the previous ones). Returns {delegation code or
-    "finance": stored name}. Called by ``tasks_stay.render_payment_sheets_task``, never in a request."""
+    them (``payment-sheets/<conference id>/``, replacing the previous ones). Returns {delegation code, "finance"
+    (bank details masked) or "finance-bank" (with them): stored name}. Called by
+    ``tasks_stay.render_payment_sheets_task``, never in a request; the download decides who gets which copy."""
     from collections import defaultdict
 
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     from .rendering_allowances import render_allowances_xlsx, render_payment_sheet
-    from .selectors_stay import allowance_lines, delegation_language
+    from .selectors_stay import FINANCE_FILES, allowance_lines, delegation_language
 
     lines = allowance_lines(conference)
     by_delegation = defaultdict(list)
@@ -239,17 +240,19 @@ def payment_sheets_render(conference, *, actor) -> dict[str, str]:
         default_storage.delete(name)
         stored[delegation.code] = default_storage.save(
             name, ContentFile(render_payment_sheet(conference, delegation, rows, language=language)))
-    name = f"{folder}/allowances.xlsx"
-    default_storage.delete(name)
-    stored["finance"] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines)))
-    # The finance officer's copy with bank details: only when the actor holds that permission.
-    if may_see_bank_details(actor):
-        from .models import BankDetails
+    # Two finance copies, both with the bank columns: masked (what anyone with the logistics role downloads) and
+    # with the values (served only to the finance officer: ``privacy.view_bank_details``).
+    from privacy.sensitive import mask
 
-        bank = {row.participant_id: row for row in BankDetails.objects.filter(participant__conference=conference)}
-        name = f"{folder}/allowances-bank-details.xlsx"
+    from .models import BankDetails
+
+    bank = {row.participant_id: row for row in BankDetails.objects.filter(participant__conference=conference)}
+    for key, shown in (("finance", False), ("finance-bank", True)):
+        cells = {pid: {name: mask(getattr(row, name), allowed=shown) for name in BANK_FIELDS}
+                 for pid, row in bank.items()}
+        name = f"{folder}/{FINANCE_FILES[key]}"
         default_storage.delete(name)
-        stored["finance-bank"] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines, bank=bank)))
+        stored[key] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines, bank=cells)))
     audit_record(actor=actor, action="logistics.payment_sheets_render", conference=conference,
                  changes={"files": sorted(stored.values())})
     return stored
@@ -285,25 +288,64 @@ def may_see_bank_details(user) -> bool:
     return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission(BANK)))
 
 
-def bank_details_save(participant: Participant, *, actor, **values) -> None:
-    """Save where ``participant``'s allowance is paid. The holder, bank and IBAN (or account number) are required,
-    the IBAN and SWIFT/BIC kept without spaces, in capitals. The audit entry says which fields were replaced,
-    never their values."""
+def _bank_label(name: str) -> str:
     from .models import BankDetails
+
+    return _capfirst(BankDetails._meta.get_field(name).verbose_name)
+
+
+def bank_details_check(values: dict) -> dict:
+    """The bank details as stored (spaces collapsed; IBAN and SWIFT/BIC without spaces, in capitals), or
+    AccordError naming the first field that is wrong. Holder, bank and IBAN (or account number) are required. A
+    value that starts as an IBAN does (two letters, two digits) must be one: its country's length and the
+    mod-97 check digits (``logistics.iban``); anything else is an account number of a country outside the IBAN
+    Registry (4 to 34 letters and digits), which needs the bank's SWIFT/BIC. A SWIFT/BIC has 8 or 11 characters:
+    bank (4 letters), country (2 letters, ISO 3166), place (2), branch (3, optional)."""
+    from . import iban as codes
 
     unknown = set(values) - set(BANK_FIELDS)
     if unknown:
         raise AccordError(f"unknown fields: {sorted(unknown)}")
     cleaned = {name: " ".join(str(values.get(name) or "").split()) for name in BANK_FIELDS}
-    cleaned["iban"] = cleaned["iban"].replace(" ", "").upper()
-    cleaned["swift_bic"] = cleaned["swift_bic"].replace(" ", "").upper()
+    cleaned["iban"] = codes.compact(cleaned["iban"])
+    cleaned["swift_bic"] = codes.compact(cleaned["swift_bic"])
     for name in ("account_holder", "bank_name", "iban"):
         if not cleaned[name]:
-            label = _capfirst(BankDetails._meta.get_field(name).verbose_name)
-            raise AccordError(_("%(field)s: this field is required.") % {"field": label})
-    if cleaned["swift_bic"] and len(cleaned["swift_bic"]) not in (8, 11):
-        raise AccordError(_("%(field)s: 8 or 11 letters and digits.") % {
-            "field": _capfirst(BankDetails._meta.get_field("swift_bic").verbose_name)})
+            raise AccordError(_("%(field)s: this field is required.") % {"field": _bank_label(name)})
+    field = _bank_label("iban")
+    number = cleaned["iban"]
+    if codes.looks_like_iban(number):
+        problem = codes.iban_problem(number)
+        if problem == "characters":
+            raise AccordError(_("%(field)s: use only letters and digits.") % {"field": field})
+        if problem == "country":
+            raise AccordError(_("%(field)s: %(country)s does not issue IBANs; give the account number without it, "
+                                "and the SWIFT/BIC.") % {"field": field, "country": number[:2]})
+        if problem == "length":
+            raise AccordError(_("%(field)s: an IBAN of %(country)s has %(expected)s characters, this one has "
+                                "%(count)s.") % {"field": field, "country": number[:2],
+                                                 "expected": codes.IBAN_LENGTHS[number[:2]], "count": len(number)})
+        if problem == "checksum":
+            raise AccordError(_("%(field)s: the check digits do not match: look for a typing error.")
+                              % {"field": field})
+    elif not codes.ACCOUNT_NUMBER.match(number):
+        raise AccordError(_("%(field)s: give an IBAN, or an account number of 4 to 34 letters and digits.")
+                          % {"field": field})
+    elif not cleaned["swift_bic"]:
+        raise AccordError(_("%(field)s: give the bank's code with an account number that is not an IBAN.")
+                          % {"field": _bank_label("swift_bic")})
+    if cleaned["swift_bic"] and not codes.bic_valid(cleaned["swift_bic"]):
+        raise AccordError(_("%(field)s: 8 or 11 letters and digits (bank, country, place, branch).")
+                          % {"field": _bank_label("swift_bic")})
+    return cleaned
+
+
+def bank_details_save(participant: Participant, *, actor, **values) -> None:
+    """Save where ``participant``'s allowance is paid, after ``bank_details_check`` (nothing is saved when it
+    refuses). The audit entry says which fields were replaced, never their values; no e-mail is sent."""
+    from .models import BankDetails
+
+    cleaned = bank_details_check(values)
     with transaction.atomic():
         details = BankDetails.objects.select_for_update().filter(participant=participant).first()
         replaced = [name for name in BANK_FIELDS if details is None or getattr(details, name) != cleaned[name]]
