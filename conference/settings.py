@@ -441,6 +441,8 @@ ACCORD_INVITATION_RETRY_BACKOFF = env_int("ACCORD_INVITATION_RETRY_BACKOFF", 30)
 ACCORD_INVITATION_RETRY_BACKOFF_MAX = env_int("ACCORD_INVITATION_RETRY_BACKOFF_MAX", 1800)
 # A badge batch whose worker gave no sign of life for this long is considered dead and may be claimed again.
 ACCORD_BADGE_BATCH_LEASE_SECONDS = env_int("ACCORD_BADGE_BATCH_LEASE_SECONDS", 300)
+# A batch's missing badges render in chunks of this many, one Celery task each (any worker takes them).
+ACCORD_BADGE_CHUNK_SIZE = env_int("ACCORD_BADGE_CHUNK_SIZE", 50)
 ACCORD_PHOTO_MAX_BYTES = env_int("ACCORD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 ACCORD_PHOTO_MAX_PIXELS = env_int("ACCORD_PHOTO_MAX_PIXELS", 40_000_000)
 ACCORD_DEFAULT_CONFERENCE = env("ACCORD_DEFAULT_CONFERENCE", "sharm2023")

@@ -54,8 +54,8 @@ class BadgeAdmin(admin.ModelAdmin):
     search_fields = ["participant__first_name", "participant__last_name", "participant__email",
                      "participant__badge_name"]
     list_filter = ["participant__conference", "revoked_at"]
-    readonly_fields = ["participant", "printed_count", "last_printed_at", "revoked_at", "cached_for", "created_at"]
-    exclude = ["token", "cached_pdf"]
+    readonly_fields = ["participant", "printed_count", "last_printed_at", "revoked_at", "created_at"]
+    exclude = ["token"]
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from conference.enums import BadgeFormat
 from conference.models import Conference, Delegation
 from registration.models import Participant
 from sessions_app.models import Session
@@ -27,8 +28,6 @@ class Badge(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     printed_count = models.PositiveIntegerField(_("times printed"), default=0)
     last_printed_at = models.DateTimeField(_("last printed"), null=True, blank=True)
-    cached_pdf = models.FileField(upload_to="badges/single/", blank=True)
-    cached_for = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the data the cache shows")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -38,6 +37,27 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return str(self.participant)
+
+
+class BadgePage(models.Model):
+    """A badge pre-rendered in one format: a one-page PDF and the fingerprint of what it shows.
+
+    The desk prints this file, a batch merges these files and sheets impose them: the same page everywhere.
+    """
+
+    badge = models.ForeignKey(Badge, verbose_name=_("badge"), on_delete=models.CASCADE, related_name="pages")
+    badge_format = models.CharField(_("badge format"), max_length=10, choices=BadgeFormat.choices)
+    pdf = models.FileField(_("file"), upload_to="badges/pages/")
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, help_text=_("A hash of what the page shows"))
+    rendered_at = models.DateTimeField(_("rendered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pre-rendered badge page")
+        verbose_name_plural = _("pre-rendered badge pages")
+        constraints = [models.UniqueConstraint(fields=["badge", "badge_format"], name="badge_page_once_per_format")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} ({self.badge_format})"
 
 
 class BadgePrint(models.Model):
@@ -83,6 +103,11 @@ class BadgeBatch(models.Model):
     # Renewed by the rendering worker at each chunk: a "running" batch whose lease has lapsed (its worker died)
     # may be claimed again by a redelivered task or re-run from the desk.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # The missing pages render as chunk tasks any worker takes (a Celery chord); progress counts the chunks done.
+    chunks = models.PositiveIntegerField(_("parts"), default=0)
+    chunks_done = models.PositiveIntegerField(_("parts done"), default=0)
+    #: One entry per chunk rendered: which worker (hostname, pid), how many pages, seconds, peak memory.
+    parts = models.JSONField(_("parts rendered"), default=list, blank=True)
 
     class Meta:
         db_table = "registration_badgebatch"

@@ -11,6 +11,7 @@ from .models import (
     Attendance,
     Badge,
     BadgeBatch,
+    BadgePage,
     BadgePrint,
     Certificate,
     CheckIn,
@@ -24,11 +25,16 @@ register(
     conference="participant__conference",
     participant="participant",
     delete=K.REST,
-    purge={
-        K.PHOTOS: ["cached_pdf"],
-        K.REST: ["participant", "token", "revoked_at", "printed_count", "last_printed_at", "cached_for", "created_at"],
-    },
+    purge={K.REST: ["participant", "token", "revoked_at", "printed_count", "last_printed_at", "created_at"]},
     hidden=["token"],
+)
+register(
+    BadgePage,
+    conference="badge__participant__conference",
+    participant="badge__participant",
+    delete=K.REST,
+    # The page prints the photo and the names.
+    purge={K.PHOTOS: ["pdf"], K.REST: ["badge", "badge_format", "fingerprint", "rendered_at"]},
 )
 register(
     BadgePrint,
@@ -43,7 +49,8 @@ register(
     purge={K.PHOTOS: ["file"]},
     keep={
         ("conference", "delegation", "layout", "status", "total", "done", "error", "created_at", "finished_at",
-         "heartbeat_at"): "the batch's bookkeeping; names nobody",
+         "heartbeat_at", "chunks", "chunks_done"): "the batch's bookkeeping; names nobody",
+        "parts": "which worker rendered how many pages; names nobody",
         "participant_ids": "database ids only, which name nobody once the participants are purged",
         "requested_by": "the staff account accountable for the batch",
     },

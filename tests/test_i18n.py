@@ -612,7 +612,7 @@ def test_badge_in_participant_language_reads_back_from_pdf(world):
     for participant in (arabic, french):
         badge_ensure(participant)
     with translation.override("en"):
-        content = render_badges([arabic, french], processes=1)
+        content = render_badges([arabic, french])
     texts = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
     assert "أمينة حداد" in texts[0].splitlines()
     assert "المؤتمر الأقاليمي" in texts[0] and "يوليو" in texts[0] and "تونس" in texts[0]

@@ -76,7 +76,7 @@ def test_participant_approve_rolled_back_queues_nothing_committed_queues_once(ta
     assert tasks_run == ["registration.send_participant_notice", "registration.badge_prerender"]
     assert [message.to for message in mailoutbox] == [[participant.email]]
     assert ParticipantNotice.objects.get(participant=participant).sent_at is not None
-    assert Badge.objects.get(participant=participant).cached_pdf
+    assert Badge.objects.get(participant=participant).pages.get().pdf
 
 
 def _task_modules() -> list[Path]:

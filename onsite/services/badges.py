@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,11 +24,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Least
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conference.enums import BadgeFormat
 from conference.honorifics import printed_honorific
@@ -41,8 +42,14 @@ from registration.models import Participant
 
 from ..enums import BatchStatus
 from ..flags import flag_path
-from ..models import Badge, BadgeBatch, BadgePrint, RevokedBadgeToken
-from ..tasks import badge_batch_task, badge_prerender_task
+from ..models import Badge, BadgeBatch, BadgePage, BadgePrint, RevokedBadgeToken
+from ..tasks import (
+    badge_batch_chunk_task,
+    badge_batch_fail_task,
+    badge_batch_merge_task,
+    badge_batch_task,
+    badge_prerender_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +58,9 @@ SIGNING_SALT = "accord.registration.badge.checkin"
 TEMPLATE_VERSION = "2"
 LAYOUTS = ("single", "sheet")
 SHEET_SIZE = {BadgeFormat.A6: 4, BadgeFormat.CR80: 10}
-#: Badges rendered per chunk (one WeasyPrint document each): bounds a worker's memory.
-CHUNK_SIZE = 60
-#: Below this, a batch renders in-process (starting processes would cost more than it saves).
-PARALLEL_THRESHOLD = 40
+#: Badges rendered per chunk (one WeasyPrint document, one task): bounds a worker's memory
+#: (``settings.ACCORD_BADGE_CHUNK_SIZE`` for the batches).
+CHUNK_SIZE = 50
 STYLESHEETS = ["pdf/badge.css"]
 _NAME_SIZES = ((16, "size-xl"), (24, "size-l"), (34, "size-m"), (48, "size-s"))
 _NAME_AR_SIZES = ((20, "size-xl"), (30, "size-l"), (42, "size-m"), (60, "size-s"))
@@ -117,14 +123,22 @@ def _photo_path(participant: Participant) -> str:
     return str(path) if path.is_relative_to(media_root) and path.is_file() else ""
 
 
-def badge_data(participant: Participant, *, badge: Badge | None = None) -> dict:
+def badge_formats(conference: Conference) -> list[str]:
+    """The badge formats the conference prints: an approved participant's badge is pre-rendered in each, the
+    first is the desk's and the batches'."""
+    return [conference.badge_format if conference.badge_format in SHEET_SIZE else BadgeFormat.A6]
+
+
+def badge_data(participant: Participant, *, badge: Badge | None = None, badge_format: str | None = None) -> dict:
     """Everything one badge shows, as a plain JSON-able dict, in the participant's language.
 
     Needs ``participant.conference`` and ``participant.delegation`` (select them) and the badge (pass it, or
-    ``participant.badge`` is used). Names are printed as given; the template escapes them.
+    ``participant.badge`` is used). ``badge_format``: the conference's first format unless given. Names are
+    printed as given; the template escapes them.
     """
     badge = badge or participant.badge
     conference = participant.conference
+    badge_format = badge_format or badge_formats(conference)[0]
     language = participant.preferred_language or "en"
     with translation.override(language):
         delegation: Delegation | None = participant.delegation
@@ -137,7 +151,7 @@ def badge_data(participant: Participant, *, badge: Badge | None = None) -> dict:
         name = participant.printed_name
         name_ar = participant.badge_name_ar
         data = {
-            "format": conference.badge_format if conference.badge_format in SHEET_SIZE else BadgeFormat.A6,
+            "format": badge_format,
             "lang": language,
             "dir": "rtl" if translation.get_language_bidi() else "ltr",
             "conference_name": conference.localized_name(language),
@@ -243,98 +257,125 @@ def render_badges_document(items: Sequence[dict], *, layout: str = "single", bad
     )
 
 
-def _render_chunk(args: tuple[list[dict], str, str | None]) -> bytes:
-    items, layout, badge_format = args
+def render_badge_pages(items: Sequence[dict], *, badge_format: str | None = None) -> list[bytes]:
+    """Pure: one self-contained one-page PDF per badge (dicts from :func:`badge_data`), in order.
+
+    The badges are laid out as one WeasyPrint document (fonts and stylesheets shared: the costly part), then each
+    page is written on its own, with the subsets of only the glyphs it uses: a stored page is as small as a badge
+    rendered alone, and its content stream is the same. No database.
+    """
     from conference.pdf import write_pdf
 
-    return write_pdf(render_badges_document(items, layout=layout, badge_format=badge_format))
+    if not items:
+        return []
+    document = render_badges_document(items, layout="single", badge_format=badge_format)
+    if len(document.pages) != len(items):  # a badge that overflowed its page would shift every later one
+        raise RuntimeError(f"{len(items)} badges laid out on {len(document.pages)} pages")
+    return [write_pdf(document.copy([page])) for page in document.pages]
 
 
-def _chunks(items: Sequence[dict], size: int, layout: str, badge_format: str) -> list[list[dict]]:
-    if layout == "sheet":  # keep sheets full: chunk on a multiple of the sheet size
-        per_sheet = SHEET_SIZE.get(badge_format, 4)
-        size = max(per_sheet, size - size % per_sheet)
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+def _open_page(source):
+    """A pikepdf document from a path (read lazily, from the file) or from bytes."""
+    import pikepdf
+
+    return pikepdf.open(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
 
 
-def merge_pdfs(parts: Iterable[bytes]) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def _save(pdf, out) -> bytes | None:
+    if out is None:
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+    pdf.save(out)
+    return None
 
 
-def _fork_render(jobs: list, processes: int, progress_chunk) -> list[bytes]:
-    """Render ``jobs`` in ``processes`` forked children; results in job order.
+def merge_pages(sources: Iterable, *, out=None) -> bytes | None:
+    """Pure: the one-page PDFs ``sources`` (paths or bytes) as one document, pages copied as they are (pikepdf).
 
-    Plain ``os.fork`` rather than a ``multiprocessing`` pool: a Celery prefork worker is a daemonic process,
-    which ``multiprocessing`` forbids to have children. Children inherit Django, the parsed templates, the
-    stylesheets and the shared font configuration (no set-up cost), render their chunks one by one
-    (bounded memory), write each PDF to a private temporary directory and leave with ``os._exit`` (no
-    clean-up of inherited database connections). ``progress_chunk(index)`` is called as chunks arrive.
+    Opened from paths, qpdf reads each page's objects when it writes them: memory holds the page tree, not the
+    pages' fonts and images. Writes to ``out`` (a path or a binary file) or returns the bytes.
     """
-    import os
-    import signal
-    import tempfile
-    import time
+    import pikepdf
 
-    with tempfile.TemporaryDirectory(prefix="accord-badges-") as tmp:
-        pids = []
-        for worker in range(processes):
-            pid = os.fork()
-            if pid == 0:  # child
-                code = 0
-                try:
-                    for index in range(worker, len(jobs), processes):
-                        content = _render_chunk(jobs[index])
-                        partial = os.path.join(tmp, f"{index}.part")
-                        with open(partial, "wb") as handle:
-                            handle.write(content)
-                        os.rename(partial, os.path.join(tmp, f"{index}.pdf"))
-                except BaseException:  # noqa: BLE001 - reported to the parent by the exit status
-                    logger.exception("badge rendering process failed")
-                    code = 1
-                finally:
-                    os._exit(code)
-            pids.append(pid)
-        seen: set[int] = set()
-        failed = False
-        running = set(pids)
-        try:
-            while running:
-                for pid in list(running):
-                    done_pid, status = os.waitpid(pid, os.WNOHANG)
-                    if done_pid:
-                        running.discard(pid)
-                        failed = failed or os.waitstatus_to_exitcode(status) != 0
-                for index in range(len(jobs)):
-                    if index not in seen and os.path.exists(os.path.join(tmp, f"{index}.pdf")):
-                        seen.add(index)
-                        progress_chunk(index)
-                if failed:
-                    break
-                if running:
-                    time.sleep(0.05)
-        finally:
-            for pid in running:  # on failure or interruption, stop the others (never a reaped pid)
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass
-        if failed:
-            raise RuntimeError("a badge rendering process failed (see the log)")
-        parts = []
-        for index in range(len(jobs)):
-            with open(os.path.join(tmp, f"{index}.pdf"), "rb") as handle:
-                parts.append(handle.read())
-            if index not in seen:
-                progress_chunk(index)
-        return parts
+    merged = pikepdf.new()
+    opened = []
+    try:
+        for source in sources:
+            page_pdf = _open_page(source)
+            opened.append(page_pdf)
+            merged.pages.extend(page_pdf.pages)
+        if not opened:
+            raise ValueError("no badges to merge")
+        return _save(merged, out)
+    finally:
+        merged.close()
+        for page_pdf in opened:
+            page_pdf.close()
+
+
+_MM = 72 / 25.4
+#: Sheets on A4 portrait: where each badge goes (its lower-left corner, mm from the sheet's lower-left corner), in
+#: reading order; the badge's own size; the cut lines. As the HTML sheets did: four A6 (two by two, cut along the
+#: middle lines), ten CR80 (two by five, each card outlined).
+_SHEETS = {
+    BadgeFormat.A6: {
+        "size": (105.0, 148.0),
+        "cells": [(0.0, 148.5), (105.0, 148.5), (0.0, 0.5), (105.0, 0.5)],
+    },
+    BadgeFormat.CR80: {
+        "size": (85.6, 54.0),
+        "cells": [(19.4 + 85.6 * col, 297 - 13.5 - 54.0 * (row + 1)) for row in range(5) for col in range(2)],
+    },
+}
+
+
+def _crop_marks(badge_format: str) -> bytes:
+    """The sheet's own drawing under the badges: dashed cut lines (A6) or card outlines and a centre mark (CR80)."""
+    width, height = 210 * _MM, 297 * _MM
+    if badge_format == BadgeFormat.A6:
+        x, y = 105 * _MM, 148.5 * _MM
+        return (f"q 0 G 0.28 w [3 3] 0 d {x:.2f} 0 m {x:.2f} {height:.2f} l S 0 {y:.2f} m {width:.2f} {y:.2f} l S Q\n"
+                .encode())
+    card_w, card_h = (value * _MM for value in _SHEETS[badge_format]["size"])
+    boxes = " ".join(f"{cx * _MM:.2f} {cy * _MM:.2f} {card_w:.2f} {card_h:.2f} re"
+                     for cx, cy in _SHEETS[badge_format]["cells"])
+    x = 105 * _MM
+    return (f"q 0.6 G 0.28 w [2 2] 0 d {boxes} S Q "
+            f"q 0 G 0.57 w {x:.2f} {height - 4 * _MM:.2f} m {x:.2f} {height - 10 * _MM:.2f} l S Q\n").encode()
+
+
+def impose_sheets(sources: Sequence, *, badge_format: str = BadgeFormat.A6, out=None) -> bytes | None:
+    """Pure: the one-page PDFs ``sources`` (paths or bytes) imposed on A4 sheets with crop marks (pikepdf).
+
+    Each badge page becomes a Form XObject placed at its cell unscaled (``Page.add_overlay``): its content stream
+    is the stored page's, byte for byte. Writes to ``out`` or returns the bytes.
+    """
+    import pikepdf
+
+    layout = _SHEETS.get(badge_format, _SHEETS[BadgeFormat.A6])
+    per_sheet = len(layout["cells"])
+    width, height = layout["size"]
+    sheets = pikepdf.new()
+    opened = []
+    try:
+        sheet = None
+        for index, source in enumerate(sources):
+            if index % per_sheet == 0:
+                sheet = sheets.add_blank_page(page_size=(210 * _MM, 297 * _MM))
+                sheet.contents_add(pikepdf.Stream(sheets, _crop_marks(badge_format)))
+            page_pdf = _open_page(source)
+            opened.append(page_pdf)
+            x, y = layout["cells"][index % per_sheet]
+            cell = pikepdf.Rectangle(x * _MM, y * _MM, (x + width) * _MM, (y + height) * _MM)
+            sheet.add_overlay(page_pdf.pages[0], cell)
+        if sheet is None:
+            raise ValueError("no badges to impose")
+        return _save(sheets, out)
+    finally:
+        sheets.close()
+        for page_pdf in opened:
+            page_pdf.close()
 
 
 def render_badges(
@@ -342,77 +383,27 @@ def render_badges(
     *,
     layout: str = "single",
     badge_format: str | None = None,
-    processes: int = 2,
     chunk_size: int = CHUNK_SIZE,
-    progress=None,
 ) -> bytes:
-    """Pure renderer: one PDF, one badge a page (``single``) or sheets with crop marks (``sheet``).
+    """Pure renderer: one PDF, one badge a page (``single``) or A4 sheets with crop marks (``sheet``).
 
-    ``items`` are dicts from :func:`badge_data` (participants with their badge are converted). Large sets
-    render in chunks (bounded memory) across ``processes`` forked processes and are merged with pypdf.
-    ``progress(done)`` is called after each chunk. No database writes.
+    ``items`` are dicts from :func:`badge_data` (participants with their badge are converted). The pages are
+    rendered in chunks (bounded memory) by :func:`render_badge_pages`, then merged or imposed with pikepdf: the
+    same pages as the desk's and a batch's. No database writes. (A batch renders only its missing pages, as chunk
+    tasks any worker takes: :func:`badge_batch_run`.)
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
     data = [badge_data(item) if isinstance(item, Participant) else item for item in items]
     if not data:
         raise ValueError("no badges to render")
     badge_format = badge_format or data[0]["format"]
-    if processes > 1 and len(data) >= PARALLEL_THRESHOLD:  # at least one chunk per process
-        chunk_size = min(chunk_size, -(-len(data) // processes))
-    chunks = _chunks(data, chunk_size, layout, badge_format)
-    jobs = [(chunk, layout, badge_format) for chunk in chunks]
-    done = 0
-    workers = min(processes, len(chunks)) if len(data) >= PARALLEL_THRESHOLD and hasattr(os, "fork") else 1
-
-    def chunk_done(index: int) -> None:
-        nonlocal done
-        done += len(chunks[index])
-        if progress:
-            progress(done)
-
-    if workers > 1:
-        from conference.pdf import font_config
-
-        font_config()  # loaded once before forking; every child shares it
-        parts = _fork_render(jobs, workers, chunk_done)
-    else:
-        parts = []
-        for index, job in enumerate(jobs):
-            parts.append(_render_chunk(job))
-            chunk_done(index)
-    logger.info(
-        "rendered %d badges in %d chunks with %s", len(data), len(chunks),
-        f"{workers} processes" if workers > 1 else "1 process",
-    )
-    return parts[0] if len(parts) == 1 else merge_pdfs(parts)
-
-
-def render_badges_naive(items: Sequence[dict]) -> list[bytes]:
-    """The baseline of ``bench/badges.py``: one PDF per badge, as a straightforward view would write it.
-
-    Per badge: ``HTML(string=...).write_pdf()`` with the stylesheets parsed again and a new
-    ``FontConfiguration``, WeasyPrint's default user-agent stylesheet, in one process (still with our safe
-    fetcher). The same HTML as the fast path.
-    """
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from conference.pdf import FONTS_CSS, base_url, ensure_harfbuzz_subset, static_path, url_fetcher
-
-    ensure_harfbuzz_subset()
-    parts = []
-    for item in items:
-        config = FontConfiguration()
-        fetcher = url_fetcher()
-        sheets = [
-            CSS(string=static_path(name).read_text(), base_url=static_path(name).as_uri(), url_fetcher=fetcher,
-                font_config=config)
-            for name in [FONTS_CSS, *STYLESHEETS]
-        ]
-        html = render_badges_html([item])
-        parts.append(
-            HTML(string=html, base_url=base_url(), url_fetcher=fetcher).write_pdf(stylesheets=sheets, font_config=config)
-        )
-    return parts
+    pages = []
+    for start in range(0, len(data), chunk_size):
+        pages += render_badge_pages(data[start : start + chunk_size], badge_format=badge_format)
+    if layout == "sheet":
+        return impose_sheets(pages, badge_format=badge_format)
+    return pages[0] if len(pages) == 1 else merge_pages(pages)
 
 
 # --- writes --------------------------------------------------------------------------------------
@@ -464,8 +455,7 @@ def badge_revoke(participant: Participant, *, actor, reason: str = "") -> Badge:
         )
         badge.token = new_token()
         badge.revoked_at = None
-        badge.cached_for = ""
-        badge.save(update_fields=["token", "revoked_at", "cached_for"])
+        badge.save(update_fields=["token", "revoked_at"])
         audit_record(
             actor=actor, action="badge.revoke", target=participant, conference=participant.conference,
             changes={"reason": reason},
@@ -479,26 +469,58 @@ def _desk_queryset():
     return Participant.objects.select_related("conference", "delegation", "badge")
 
 
-def badge_prerender(participant: Participant) -> Badge | None:
-    """Render and store the single-badge PDF unless the cached one still shows the same data.
+def _page_current(page: BadgePage | None, fingerprint: str) -> bool:
+    return bool(
+        page is not None and page.fingerprint == fingerprint and page.pdf and page.pdf.storage.exists(page.pdf.name)
+    )
 
-    Returns the badge, or ``None`` when the participant is not approved (nothing to render).
-    """
+
+def _pages_store(rows: list[tuple[Participant, str, bytes, BadgePage | None]], *, badge_format: str) -> None:
+    """Store rendered pages (participant, fingerprint, PDF, previous page or ``None``) in one upsert; the
+    previous files go."""
+    if not rows:
+        return
+    storage = BadgePage._meta.get_field("pdf").storage
+    stored, old_names = [], []
+    for participant, fingerprint, content, page in rows:
+        new = BadgePage(badge=participant.badge, badge_format=badge_format, fingerprint=fingerprint)
+        new.pdf.save(f"{participant.public_id}-{badge_format}-{fingerprint[:12]}.pdf", ContentFile(content),
+                     save=False)
+        stored.append(new)
+        if page is not None and page.pdf and page.pdf.name != new.pdf.name:
+            old_names.append(page.pdf.name)
+    BadgePage.objects.bulk_create(
+        stored, update_conflicts=True, unique_fields=["badge", "badge_format"],
+        update_fields=["pdf", "fingerprint", "rendered_at"],
+    )
+    for name in old_names:
+        storage.delete(name)
+
+
+def badge_prerender(participant: Participant) -> Badge | None:
+    """Render and store the one-page PDF of the badge in each format the conference prints, unless the stored
+    page still shows the same data (its fingerprint). Returns the badge, or ``None`` when the participant is not
+    approved (nothing to render)."""
     if participant.status != ParticipantStatus.APPROVED:
         return None
+    for badge_format in badge_formats(participant.conference):
+        badge_page(participant, badge_format=badge_format)
+    return participant.badge
+
+
+def badge_page(participant: Participant, *, badge_format: str | None = None) -> BadgePage:
+    """The current pre-rendered page of an approved participant's badge (rendered and stored when missing or
+    stale)."""
     badge = badge_ensure(participant)
-    data = badge_data(participant, badge=badge)
+    badge_format = badge_format or badge_formats(participant.conference)[0]
+    data = badge_data(participant, badge=badge, badge_format=badge_format)
     fingerprint = badge_fingerprint(data)
-    if badge.cached_for == fingerprint and badge.cached_pdf and badge.cached_pdf.storage.exists(badge.cached_pdf.name):
-        return badge
-    content = render_badges([data], processes=1)
-    old_name = badge.cached_pdf.name if badge.cached_pdf else ""
-    badge.cached_pdf.save(f"{participant.public_id}-{fingerprint[:12]}.pdf", ContentFile(content), save=False)
-    badge.cached_for = fingerprint
-    Badge.objects.filter(pk=badge.pk).update(cached_pdf=badge.cached_pdf.name, cached_for=fingerprint)
-    if old_name and old_name != badge.cached_pdf.name:
-        badge.cached_pdf.storage.delete(old_name)
-    return badge
+    page = BadgePage.objects.filter(badge=badge, badge_format=badge_format).first()
+    if _page_current(page, fingerprint):
+        return page
+    (content,) = render_badge_pages([data], badge_format=badge_format)
+    _pages_store([(participant, fingerprint, content, page)], badge_format=badge_format)
+    return BadgePage.objects.get(badge=badge, badge_format=badge_format)
 
 
 def badge_print_record(badge: Badge, *, actor, reprint_reason: str | None = None, batch: BadgeBatch | None = None):
@@ -548,16 +570,16 @@ def badge_prints_record(badges: Sequence[Badge], *, actor, batch: BadgeBatch) ->
 def badge_pdf_for_desk(participant: Participant, *, actor, reprint_reason: str | None = None) -> bytes:
     """The single-badge PDF for the desk printer, recording the print (a reprint needs a reason).
 
-    Served from the cached file when its fingerprint matches what the badge shows (pre-rendered on approval
-    and on changes); rendered and cached otherwise. Raises :class:`AccordError` for a non-approved
+    Served from the stored page when its fingerprint matches what the badge shows (pre-rendered on approval
+    and on changes); rendered and stored otherwise: the same page a batch merges. Raises :class:`AccordError` for a non-approved
     participant or a reprint without a reason.
     """
     _refuse_unapproved(participant)
     badge = badge_ensure(participant)
     if badge.printed_count > 0 and not (reprint_reason or "").strip():
         raise AccordError(_("This badge was already printed: give a reason for the reprint."))
-    badge = badge_prerender(participant)
-    with badge.cached_pdf.open("rb") as handle:
+    page = badge_page(participant)
+    with page.pdf.open("rb") as handle:
         content = handle.read()
     badge_print_record(badge, actor=actor, reprint_reason=reprint_reason)
     audit_record(
@@ -652,51 +674,220 @@ def badge_batch_rerun(batch: BadgeBatch, *, actor) -> BadgeBatch:
     return batch
 
 
-def badge_batch_run(batch: BadgeBatch) -> BadgeBatch:
-    """Render the batch in chunks (progress in ``done``), store the file, then mark it done.
+#: A merge that finds pages missing (a chunk lost, a badge changed meanwhile) queues them again this many times
+#: before the batch fails.
+MERGE_ROUNDS = 3
 
-    The status becomes ``done`` only in the same transaction that records the stored file and the
-    ``BadgePrint`` rows; a failure sets ``failed`` with the error and can be run again.
+
+def _batch_rows(batch: BadgeBatch) -> tuple[str, list[tuple[Participant, str, BadgePage | None]]]:
+    """The batch's format and, in print order, each participant with the fingerprint of what their badge shows
+    and their stored page in that format (or ``None``). A constant number of queries for badges that exist."""
+    participants = list(
+        badge_participants(batch.conference, delegation=batch.delegation, participant_ids=batch.participant_ids)
+    )
+    badge_format = badge_formats(batch.conference)[0]
+    for participant in participants:
+        badge_ensure(participant)
+    pages = {
+        page.badge_id: page
+        for page in BadgePage.objects.filter(badge__in=[p.badge for p in participants], badge_format=badge_format)
+    }
+    rows = [
+        (participant, badge_fingerprint(badge_data(participant, badge_format=badge_format)),
+         pages.get(participant.badge.pk))
+        for participant in participants
+    ]
+    return badge_format, rows
+
+
+def _chunk_size() -> int:
+    return max(1, int(getattr(settings, "ACCORD_BADGE_CHUNK_SIZE", CHUNK_SIZE)))
+
+
+def _batch_render_missing(batch: BadgeBatch, missing: list[int], *, badge_format: str, round_number: int,
+                          queue: str | None) -> None:
+    """Send the missing pages out as a Celery chord: chunk tasks any worker takes, then the merge."""
+    from celery import chord
+
+    size = _chunk_size()
+    chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+    options = {"queue": queue} if queue else {}
+    header = [
+        badge_batch_chunk_task.si(batch_id=batch.pk, participant_ids=chunk, badge_format=badge_format).set(**options)
+        for chunk in chunks
+    ]
+    body = badge_batch_merge_task.s(batch_id=batch.pk, round_number=round_number).set(**options)
+    body.on_error(
+        badge_batch_fail_task.si(batch_id=batch.pk, error="a chunk of badges failed to render (see the log)")
+        .set(**options)
+    )
+    BadgeBatch.objects.filter(pk=batch.pk).update(
+        chunks=F("chunks") + len(chunks), done=batch.total - len(missing), heartbeat_at=timezone.now()
+    )
+    logger.info("badge batch %s: %d pages to render in %d chunks (round %d)", batch.pk, len(missing), len(chunks),
+                round_number)
+    chord(header)(body)
+
+
+def _fail(batch: BadgeBatch, exc: Exception) -> BadgeBatch:
+    logger.error("badge batch %s failed: %s", batch.pk, exc)
+    BadgeBatch.objects.filter(pk=batch.pk).exclude(status=BatchStatus.DONE).update(
+        status=BatchStatus.FAILED, error=str(exc)[:2000] or exc.__class__.__name__, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def badge_batch_run(batch: BadgeBatch, *, queue: str | None = None) -> BadgeBatch:
+    """Claim the batch and take the current pre-rendered pages (by fingerprint): when every page is there,
+    merge them at once; else send the missing ones out as chunk tasks (:func:`badge_batch_chunk_render`) on
+    ``queue``, followed by :func:`badge_batch_merge`. Progress (``done``) counts the pages ready.
+
+    A failure sets ``failed`` with the error; the batch can be run again.
     """
     now = timezone.now()
     claimed = BadgeBatch.objects.filter(
         Q(status__in=[BatchStatus.QUEUED, BatchStatus.FAILED]) | _stale_running(now), pk=batch.pk
-    ).update(status=BatchStatus.RUNNING, error="", done=0, heartbeat_at=now)
+    ).update(status=BatchStatus.RUNNING, error="", done=0, chunks=0, chunks_done=0, parts=[], heartbeat_at=now)
     batch.refresh_from_db()
     if not claimed:
         return batch  # running elsewhere (lease held), or already done
     try:
-        participants = list(
-            badge_participants(batch.conference, delegation=batch.delegation, participant_ids=batch.participant_ids)
-        )
-        if not participants:
+        badge_format, rows = _batch_rows(batch)
+        if not rows:
             raise AccordError(_("There is no approved participant to print a badge for."))
-        items = []
-        for participant in participants:
-            badge = badge_ensure(participant)
-            items.append(badge_data(participant, badge=badge))
-
-        def progress(done: int) -> None:
-            BadgeBatch.objects.filter(pk=batch.pk).update(done=done, heartbeat_at=timezone.now())
-
-        content = render_badges(items, layout=batch.layout, progress=progress)
-        stamp = timezone.localtime(timezone.now(), batch.conference.tz).strftime("%Y%m%d-%H%M")
-        scope = batch.delegation.code if batch.delegation else "all"
-        name = f"badges-{batch.conference.slug}-{scope}-{stamp}-{batch.pk}.pdf"
-        batch.file.save(name, ContentFile(content), save=False)
-        with transaction.atomic():
-            badge_prints_record([participant.badge for participant in participants], actor=batch.requested_by,
-                                batch=batch)
-            batch.status = BatchStatus.DONE
-            batch.total = len(participants)
-            batch.done = len(participants)
-            batch.finished_at = timezone.now()
-            batch.save(update_fields=["file", "status", "total", "done", "finished_at"])
+        missing = [participant.pk for participant, fingerprint, page in rows if not _page_current(page, fingerprint)]
+        batch.total = len(rows)
+        BadgeBatch.objects.filter(pk=batch.pk).update(total=batch.total, done=batch.total - len(missing))
+        if not missing:
+            return _batch_finish(batch, badge_format, rows)
+        _batch_render_missing(batch, missing, badge_format=badge_format, round_number=1, queue=queue)
     except Exception as exc:
-        logger.exception("badge batch %s failed", batch.pk)
-        BadgeBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED, error=str(exc)[:2000] or exc.__class__.__name__, finished_at=timezone.now()
-        )
-        batch.refresh_from_db()
-        return batch
+        return _fail(batch, exc)
+    batch.refresh_from_db()
     return batch
+
+
+def badge_batch_chunk_render(*, batch_id: int, participant_ids: list[int], badge_format: str) -> dict:
+    """Render and store the pages of one chunk of a batch that are not current (a redelivered chunk renders only
+    what it had not stored), then count the chunk done. Returns ``pages``, ``rendered``, ``seconds`` and the
+    process's peak memory (``peak_rss_mb``)."""
+    import resource
+    import time
+
+    start = time.perf_counter()
+    participants = list(
+        _desk_queryset().filter(pk__in=participant_ids, status=ParticipantStatus.APPROVED).order_by("pk")
+    )
+    for participant in participants:
+        badge_ensure(participant)
+    pages = {
+        page.badge_id: page
+        for page in BadgePage.objects.filter(badge__in=[p.badge for p in participants], badge_format=badge_format)
+    }
+    todo = []
+    for participant in participants:
+        data = badge_data(participant, badge_format=badge_format)
+        fingerprint = badge_fingerprint(data)
+        page = pages.get(participant.badge.pk)
+        if not _page_current(page, fingerprint):
+            todo.append((participant, data, fingerprint, page))
+    contents = render_badge_pages([data for _p, data, _f, _page in todo], badge_format=badge_format)
+    _pages_store(
+        [(participant, fingerprint, content, page)
+         for (participant, _data, fingerprint, page), content in zip(todo, contents, strict=True)],
+        badge_format=badge_format,
+    )
+    BadgeBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING).update(
+        done=Least(F("done") + len(participant_ids), F("total")), chunks_done=F("chunks_done") + 1,
+        heartbeat_at=timezone.now(),
+    )
+    return {
+        "pages": len(participant_ids), "rendered": len(todo), "seconds": round(time.perf_counter() - start, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def badge_batch_merge(batch: BadgeBatch, *, parts: list[dict] | None = None, round_number: int = 1,
+                      queue: str | None = None) -> BadgeBatch:
+    """After every chunk: check that each participant's current page is there, then merge (or impose) and mark
+    the batch done; pages still missing (a chunk lost, a badge changed meanwhile) are queued again, up to
+    :data:`MERGE_ROUNDS`, else the batch fails with their count. Never done with a page missing."""
+    if batch.status != BatchStatus.RUNNING:
+        return batch  # failed meanwhile, re-run, or done by a duplicate merge
+    try:
+        batch.parts = [*batch.parts, *(part for part in parts or [] if isinstance(part, dict))]
+        BadgeBatch.objects.filter(pk=batch.pk).update(parts=batch.parts, heartbeat_at=timezone.now())
+        badge_format, rows = _batch_rows(batch)
+        if not rows:
+            raise AccordError(_("There is no approved participant to print a badge for."))
+        batch.total = len(rows)
+        missing = [participant.pk for participant, fingerprint, page in rows if not _page_current(page, fingerprint)]
+        if missing:
+            if round_number >= MERGE_ROUNDS:
+                raise AccordError(
+                    ngettext(
+                        "%(count)s badge could not be rendered; run the batch again.",
+                        "%(count)s badges could not be rendered; run the batch again.",
+                        len(missing),
+                    ) % {"count": len(missing)}
+                )
+            BadgeBatch.objects.filter(pk=batch.pk).update(total=batch.total)
+            _batch_render_missing(batch, missing, badge_format=badge_format, round_number=round_number + 1,
+                                  queue=queue)
+            batch.refresh_from_db()
+            return batch
+        return _batch_finish(batch, badge_format, rows)
+    except Exception as exc:
+        return _fail(batch, exc)
+
+
+def _page_source(page: BadgePage):
+    """A stored page for pikepdf: its path when the storage has files, else its bytes."""
+    try:
+        return page.pdf.path
+    except NotImplementedError:
+        with page.pdf.open("rb") as handle:
+            return handle.read()
+
+
+def _batch_finish(batch: BadgeBatch, badge_format: str, rows) -> BadgeBatch:
+    """Merge (or impose) the stored pages into the batch's file, record the prints and mark it done, in one
+    transaction that claims the running batch (a duplicate merge finds it done)."""
+    import tempfile
+
+    from django.core.files import File
+
+    sources = [_page_source(page) for _participant, _fingerprint, page in rows]
+    stamp = timezone.localtime(timezone.now(), batch.conference.tz).strftime("%Y%m%d-%H%M")
+    scope = batch.delegation.code if batch.delegation else "all"
+    name = f"badges-{batch.conference.slug}-{scope}-{stamp}-{batch.pk}.pdf"
+    with tempfile.TemporaryFile() as handle:
+        if batch.layout == "sheet":
+            impose_sheets(sources, badge_format=badge_format, out=handle)
+        else:
+            merge_pages(sources, out=handle)
+        handle.seek(0)
+        batch.file.save(name, File(handle, name=name), save=False)
+    participants = [participant for participant, _fingerprint, _page in rows]
+    with transaction.atomic():
+        locked = BadgeBatch.objects.select_for_update().filter(pk=batch.pk, status=BatchStatus.RUNNING).first()
+        if locked is None:  # finished by another merge meanwhile: this file is not the batch's
+            batch.file.storage.delete(batch.file.name)
+            batch.refresh_from_db()
+            return batch
+        badge_prints_record([participant.badge for participant in participants], actor=batch.requested_by,
+                            batch=batch)
+        batch.status = BatchStatus.DONE
+        batch.total = batch.done = len(participants)
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["file", "status", "total", "done", "finished_at"])
+    return batch
+
+
+def badge_batch_fail(*, batch_id: int, error: str) -> str:
+    """Mark a running batch failed (a chunk task raised): it shows the error and can be run again."""
+    BadgeBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING).update(
+        status=BatchStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    return BadgeBatch.objects.filter(pk=batch_id).values_list("status", flat=True).first() or "missing"

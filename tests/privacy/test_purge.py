@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from conference.services import AccordError
-from onsite.models import Badge
+from onsite.models import Badge, BadgePage
 from privacy import registry
 from privacy.models import PurgeRecord, RetentionPolicy
 from privacy.services.purge import due_kinds, purge_conference, retention_policy_set
@@ -34,8 +34,9 @@ def test_purge_removes_rows_fields_and_files_and_keeps_aggregates(traveller, con
     ParticipantFactory(conference=conference, delegation=traveller.delegation, gender="male", category="expert",
                        dietary_needs="")
     badge = Badge.objects.create(participant=traveller, token="t" * 40)
-    badge.cached_pdf.save("badge.pdf", ContentFile(b"%PDF badge"))
-    photo, letter, badge_file = traveller.photo.name, traveller.visa_letter.file.name, badge.cached_pdf.name
+    page = BadgePage(badge=badge, badge_format="a6", fingerprint="f" * 64)
+    page.pdf.save("badge.pdf", ContentFile(b"%PDF badge"))
+    photo, letter, badge_file = traveller.photo.name, traveller.visa_letter.file.name, page.pdf.name
     assert _on_disk(photo) and _on_disk(letter) and _on_disk(badge_file)
 
     steps = purge_conference(conference, today=AFTER_ALL)
