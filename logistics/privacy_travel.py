@@ -1,8 +1,8 @@
 """The travel logistics' personal fields in the privacy registry (imported by ``logistics/privacy.py``).
 
-Itineraries, their legs and change requests, the transfer seats and the manifest prints (their lines name the
-participants) go with the travel and hotel data; vehicles name only the transport company's driver, runs and the
-settings nobody."""
+Itineraries, their legs and change requests, the transfer seats, the manifest prints (their lines name the
+participants) and the stored manifest and driver sheet PDFs go with the travel and hotel data; vehicles name only
+the transport company's driver, runs and the settings nobody."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from .models import (
     ManifestPrint,
     TransferRun,
     TransferSeat,
+    TravelPdf,
     TravelSettings,
     Vehicle,
 )
@@ -57,6 +58,13 @@ register(
     conference="conference",
     delete=K.TRAVEL_HOTEL,
     purge={K.TRAVEL_HOTEL: ["conference", "kind", "printed_at", "printed_by", "snapshot"]},
+)
+register(
+    TravelPdf,
+    conference="conference",
+    delete=K.TRAVEL_HOTEL,
+    purge={K.TRAVEL_HOTEL: ["conference", "kind", "run", "language", "fingerprint", "status", "file", "error",
+                            "requested_by", "created_at", "rendered_at"]},
 )
 register(TransferRun, conference="conference", keep={
     ("conference", "direction", "airport", "hotel", "pickup_at", "vehicle", "status"): "a trip, no person"})

@@ -4,6 +4,9 @@
   hour (Cairo time), airport and flight, changes since the last print marked, and who has no flight yet.
 * ``render_driver_sheet(run, *, language)``: one run (``selectors_travel.run_with_seats``) for its driver: only
   names, delegation, flight, phone and hotel, in Arabic, French or English.
+
+``manifest_printed`` and ``driver_sheet_printed`` give what each prints as plain values: the stored files'
+fingerprints (``services_travel.travel_pdf_request``) hash them.
 """
 
 from __future__ import annotations
@@ -19,15 +22,17 @@ from conference.pdf import render_pdf
 from .models.itinerary import LegDirection
 
 TRAVEL_CSS = "pdf/travel.css"
+#: Part of every stored PDF's fingerprint: a change of the templates renders the stored files again.
+TEMPLATE_VERSION = 1
 
 
 def _delegation(participant, language: str) -> str:
     return participant.delegation.display_name(language) if participant.delegation_id else ""
 
 
-def render_manifest(conference, manifest, *, language: str, printed_at) -> bytes:
+def manifest_printed(conference, manifest, *, language: str) -> dict:
+    """What the manifest PDF prints, as plain values (its fingerprint hashes them; the print time aside)."""
     zone = conference.tz
-    inbound = manifest.direction == LegDirection.INBOUND
     with translation.override(language), timezone.override(zone):
         days = []
         for day in manifest.days:
@@ -40,23 +45,32 @@ def render_manifest(conference, manifest, *, language: str, printed_at) -> bytes
                          "change": line.change}
                         for flight in group.flights for line in flight.lines]})
             days.append({"day": day.day, "groups": groups})
-        context = {
+        return {
             "language": language,
-            "direction": language_direction(language),
-            "title": _("Arrivals") if inbound else _("Departures"),
             "conference_name": localized(conference, "name", language),
-            "inbound": inbound,
-            "printed_at": timezone.localtime(printed_at, zone),
+            "inbound": manifest.direction == LegDirection.INBOUND,
             "last_print": timezone.localtime(manifest.last_print.printed_at, zone) if manifest.last_print else None,
             "days": days,
             "without_flight": [{"name": person.printed_name, "delegation": _delegation(person, language)}
                                for person in manifest.without_flight],
         }
+
+
+def render_manifest(conference, manifest, *, language: str, printed_at) -> bytes:
+    zone = conference.tz
+    with translation.override(language), timezone.override(zone):
+        context = {
+            **manifest_printed(conference, manifest, language=language),
+            "direction": language_direction(language),
+            "title": _("Arrivals") if manifest.direction == LegDirection.INBOUND else _("Departures"),
+            "printed_at": timezone.localtime(printed_at, zone),
+        }
         html = render_to_string("pdf/travel_manifest.html", context)
     return render_pdf(html, stylesheets=[TRAVEL_CSS])
 
 
-def render_driver_sheet(run, *, language: str) -> bytes:
+def driver_sheet_printed(run, *, language: str) -> dict:
+    """What one run's driver sheet prints, as plain values (its fingerprint hashes them)."""
     zone = run.conference.tz
     with translation.override(language), timezone.override(zone):
         lines = []
@@ -71,14 +85,22 @@ def render_driver_sheet(run, *, language: str) -> bytes:
                 "phone": participant.phone,
                 "hotel": (plan.hotel_name if plan else "") or run.hotel,
             })
-        context = {
+        return {
             "language": language,
+            "run": {"direction": run.direction, "airport": run.airport, "hotel": run.hotel,
+                    "vehicle": {"name": run.vehicle.name, "plate": run.vehicle.plate} if run.vehicle else None},
+            "pickup": timezone.localtime(run.pickup_at, zone),
+            "lines": lines,
+        }
+
+
+def render_driver_sheet(run, *, language: str) -> bytes:
+    with translation.override(language), timezone.override(run.conference.tz):
+        context = {
+            **driver_sheet_printed(run, language=language),
             "direction": language_direction(language),
             "title": _("Transfer from the airport") if run.direction == LegDirection.INBOUND
             else _("Transfer to the airport"),
-            "run": run,
-            "pickup": timezone.localtime(run.pickup_at, zone),
-            "lines": lines,
         }
         html = render_to_string("pdf/travel_driver_sheet.html", context)
     return render_pdf(html, stylesheets=[TRAVEL_CSS])

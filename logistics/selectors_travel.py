@@ -12,6 +12,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from conference.models import Conference
+from privacy.enums import ReadWhere, RetentionKind
+from privacy.services.reads import record_read
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 
@@ -26,6 +28,15 @@ from .models import (
 )
 from .models.itinerary import LegDirection
 from .models.transfers import SeatState
+
+
+def travel_read_record(participants, *, reader, where: str = ReadWhere.ADMIN) -> int:
+    """The travel data of ``participants`` was shown to ``reader``: one bulk write to the read log (none without
+    a reader or without people)."""
+    participants = list(participants)
+    if reader is None or not participants:
+        return 0
+    return record_read(participants, reader=reader, kind=RetentionKind.TRAVEL_HOTEL, what="travel", where=where)
 
 
 def effective_funding(participant: Participant) -> str:
@@ -135,10 +146,10 @@ class Manifest:
         return sum(day.count for day in self.days)
 
 
-def manifest(conference: Conference, *, direction: str = LegDirection.INBOUND) -> Manifest:
+def manifest(conference: Conference, *, direction: str = LegDirection.INBOUND, reader=None) -> Manifest:
     """Who lands (or takes off) when, per day and hour in the conference's zone, by airport and flight, each line
     marked new or changed since the last print; the approved participants with no flight that way yet. Three
-    queries."""
+    queries; with ``reader`` (a page shows it), one more: the read log of everyone listed."""
     zone = conference.tz
     legs = endpoint_legs(conference, direction=direction)
     last_print = ManifestPrint.objects.filter(conference=conference, kind=direction).first()
@@ -178,6 +189,7 @@ def manifest(conference: Conference, *, direction: str = LegDirection.INBOUND) -
         for day, hours in sorted(days.items())
     ]
     dropped = sorted(int(pid) for pid in before if pid not in snapshot)
+    travel_read_record([leg.itinerary.participant for leg in legs.values()] + without, reader=reader)
     return Manifest(direction, result, without, dropped, last_print, snapshot)
 
 
@@ -227,22 +239,39 @@ def run_counts(run: TransferRun) -> dict[str, int]:
     return counts
 
 
-def run_with_seats(conference: Conference, run_id: int) -> TransferRun | None:
-    """One run of ``conference`` with its seats, their participants, delegations and travel plans (3 queries)."""
-    return (
+def run_with_seats(conference: Conference, run_id: int, *, reader=None) -> TransferRun | None:
+    """One run of ``conference`` with its seats, their participants, delegations and travel plans (3 queries);
+    with ``reader`` (a page shows them), one more: the read log of the people on the run."""
+    run = (
         TransferRun.objects.filter(conference=conference, pk=run_id).select_related("vehicle", "conference")
         .prefetch_related(Prefetch("seats", queryset=TransferSeat.objects.select_related(
             "participant__delegation", "participant__travel_plan").order_by("lands_at", "participant__last_name")))
         .first()
     )
+    if run is not None:
+        travel_read_record([seat.participant for seat in run.seats.all()], reader=reader)
+    return run
 
 
-def itinerary_for(participant: Participant):
-    """(itinerary or None, its legs in time order, the pending change request or None): three queries at most."""
+def move_targets(run: TransferRun) -> list[TransferRun]:
+    """The other runs of ``run``'s conference from the same airport, the same way, in time order, each with
+    ``seats_total`` and ``seats_free`` (``None``: no vehicle yet, no limit): where the airport page may move a
+    person. One query."""
+    runs = list(runs_with_counts(run.conference, direction=run.direction).filter(airport=run.airport)
+                .exclude(pk=run.pk))
+    for other in runs:
+        other.seats_free = other.vehicle.capacity - other.seats_total if other.vehicle else None
+    return runs
+
+
+def itinerary_for(participant: Participant, *, reader=None, where: str = ReadWhere.PORTAL):
+    """(itinerary or None, its legs in time order, the pending change request or None): three queries at most;
+    with ``reader`` (someone else's travel page, a focal point's), one more: the read log."""
     from .models import ItineraryChangeRequest
     from .models.itinerary import ChangeRequestStatus
 
     itinerary = Itinerary.objects.filter(participant=participant).first()
+    travel_read_record([participant], reader=reader, where=where)
     if itinerary is None:
         return None, [], None
     legs = list(itinerary.legs.order_by("departs_at"))

@@ -9,23 +9,31 @@ travel agency's CSV import, manifest prints, vehicles and transfer runs.
 * ``itineraries_import_csv(conference, text, *, actor)``: the travel agency's file, all or nothing.
 * ``manifest_print_record``: what the manifest said when printed (the next one marks what changed).
 * ``transfer_runs_propose``, ``transfer_seat_mark``, ``transfer_seat_move``, ``flight_delay``: the transfers.
+* ``travel_pdf_request`` / ``travel_pdf_render``: the stored manifest and driver sheet PDFs (a task renders them,
+  reused while what they print is the same); ``travel_pdf_read_record``: their downloads in the read log.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference, Delegation
 from conference.services import AccordError, audit_record
+from privacy.enums import ReadWhere, RetentionKind
+from privacy.services.reads import record_read
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 
@@ -38,12 +46,14 @@ from .models import (
     ManifestPrint,
     TransferRun,
     TransferSeat,
+    TravelPdf,
     TravelPlan,
     TravelSettings,
     Vehicle,
 )
 from .models.itinerary import BookedBy, ChangeRequestStatus, Funding, LegDirection, TicketStatus, VisaStatus
 from .models.transfers import RunStatus, SeatState
+from .models.travel_pdfs import TravelPdfKind, TravelPdfStatus
 from .selectors_travel import Traveller, travellers_needing_transfer
 
 FLIGHT_NUMBER = re.compile(r"^[A-Z0-9]{2}[A-Z]?\s?\d{1,4}[A-Z]?$")
@@ -102,7 +112,9 @@ class LegsCheck:
     problems: list[LegProblem] = field(default_factory=list)
 
 
-def _parse_local(value: Any) -> datetime.datetime | None:
+def parse_local(value: Any) -> datetime.datetime | None:
+    """A local date and time as entered (``YYYY-MM-DD HH:MM``, or with a ``T`` as a datetime-local input sends
+    it), naive; ``None`` when it is not one."""
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     try:
@@ -141,7 +153,7 @@ def legs_check(raw_legs: list[dict[str, Any]], *, first_row: int = 1) -> LegsChe
                     "code": str(raw.get(code_key) or "").strip().upper()}))
                 continue
             times[code_key] = place.iata
-            local = _parse_local(raw.get(key))
+            local = parse_local(raw.get(key))
             if local is None:
                 problems.append(LegProblem(row, time_label, _("Give the local date and time (YYYY-MM-DD HH:MM).")))
                 continue
@@ -610,3 +622,130 @@ def flight_delay(conference: Conference, *, actor, flight_number: str, day: date
 
 def transfer_needed(participant: Participant) -> bool:
     return TravelPlan.objects.filter(participant=participant, transfer_needed=True).exists()
+
+
+# The stored travel PDFs (the manifests, the driver sheets) ---------------------------------------------------
+
+#: How long a queued PDF is reused by an identical request before it counts as stalled (its worker died).
+PDF_QUEUED_REUSE_WINDOW = datetime.timedelta(minutes=15)
+PDF_LANGUAGES = ("ar", "fr", "en")
+
+
+@dataclass
+class TravelPdfAnswer:
+    """The stored PDF for the data of now (rendered, or queued for the task) and the people it prints."""
+
+    pdf: TravelPdf
+    reused: bool
+    people: list[Participant]
+
+
+def _pdf_source(conference: Conference, kind: str, run_id: int | None, language: str):
+    """(what the PDF prints as plain values, the people it prints, the object the renderer takes) or None when
+    the run is gone."""
+    from .rendering_travel import driver_sheet_printed, manifest_printed
+    from .selectors_travel import manifest, run_with_seats
+
+    if kind == TravelPdfKind.DRIVER_SHEET:
+        run = run_with_seats(conference, run_id)
+        if run is None:
+            return None
+        return driver_sheet_printed(run, language=language), [seat.participant for seat in run.seats.all()], run
+    result = manifest(conference, direction=kind)
+    people = [line.participant for day in result.days for hour in day.hours for group in hour.airports
+              for flight in group.flights for line in flight.lines] + list(result.without_flight)
+    return manifest_printed(conference, result, language=language), people, result
+
+
+def _pdf_fingerprint(printed: dict, *, kind: str, run_id: int | None) -> str:
+    from .rendering_travel import TEMPLATE_VERSION
+
+    payload = {"kind": kind, "run": run_id, "printed": printed, "v": TEMPLATE_VERSION}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def travel_pdf_request(conference: Conference, *, kind: str, language: str, actor,
+                       run: TransferRun | None = None) -> TravelPdfAnswer:
+    """The stored manifest (``kind`` its direction) or driver sheet of ``run`` in ``language`` for the data of
+    now: a rendered (or recently queued) file that prints the same is reused; otherwise a new one is recorded and
+    queued for the task (``tasks_travel.render_travel_pdf_task``, on commit), with an audit entry."""
+    from .tasks_travel import render_travel_pdf_task
+
+    if kind not in TravelPdfKind.values:
+        raise AccordError(_("Unknown document."))
+    if language not in PDF_LANGUAGES:
+        raise AccordError(_("Choose one of the working languages."))
+    if (kind == TravelPdfKind.DRIVER_SHEET) != (run is not None) or (run and run.conference_id != conference.pk):
+        raise AccordError(_("A driver sheet is printed for one run of this conference."))
+    run_id = run.pk if run else None
+    source = _pdf_source(conference, kind, run_id, language)
+    if source is None:
+        raise AccordError(_("This run no longer exists."))
+    printed, people, _renderable = source
+    fingerprint = _pdf_fingerprint(printed, kind=kind, run_id=run_id)
+    existing = (TravelPdf.objects
+                .filter(Q(status=TravelPdfStatus.DONE)
+                        | Q(status=TravelPdfStatus.QUEUED, created_at__gte=timezone.now() - PDF_QUEUED_REUSE_WINDOW),
+                        conference=conference, kind=kind, run_id=run_id, language=language, fingerprint=fingerprint)
+                .order_by("-created_at").first())
+    if existing is not None:
+        return TravelPdfAnswer(existing, True, people)
+    with transaction.atomic():
+        pdf = TravelPdf.objects.create(conference=conference, kind=kind, run_id=run_id, language=language,
+                                       fingerprint=fingerprint,
+                                       requested_by=actor if getattr(actor, "pk", None) else None)
+        audit_record(actor=actor, action="travel_pdf.request", target=pdf, conference=conference,
+                     changes={"kind": kind, "run": run_id, "language": language})
+        render_travel_pdf_task.delay_on_commit(pdf_id=pdf.pk)
+    return TravelPdfAnswer(pdf, False, people)
+
+
+def travel_pdf_render(pdf: TravelPdf) -> TravelPdf:
+    """Render and store ``pdf`` (queued): the data is read again, so the file shows the data of now and its
+    fingerprint is updated to match it; the older files of the same document and language are deleted.
+    Idempotent: a rendered PDF is left alone; a failed render is marked failed with its error."""
+    from .rendering_travel import render_driver_sheet, render_manifest
+
+    with transaction.atomic():
+        locked = TravelPdf.objects.select_for_update().select_related("conference").get(pk=pdf.pk)
+        if locked.status == TravelPdfStatus.DONE:
+            return locked
+        conference = locked.conference
+        source = _pdf_source(conference, locked.kind, locked.run_id, locked.language)
+        try:
+            if source is None:
+                raise AccordError(_("This run no longer exists."))
+            printed, _people, renderable = source
+            now = timezone.now()
+            if locked.kind == TravelPdfKind.DRIVER_SHEET:
+                content = render_driver_sheet(renderable, language=locked.language)
+            else:
+                content = render_manifest(conference, renderable, language=locked.language, printed_at=now)
+        except Exception as exc:  # a broken render is recorded on the row, not lost in the worker's log
+            locked.status = TravelPdfStatus.FAILED
+            locked.error = str(exc)[:2000]
+            locked.save(update_fields=["status", "error"])
+            return locked
+        locked.fingerprint = _pdf_fingerprint(printed, kind=locked.kind, run_id=locked.run_id)
+        stem = "driver-sheet-" + str(locked.run_id) if locked.run_id else f"manifest-{locked.kind}"
+        locked.file.save(f"{conference.slug}-{stem}-{locked.language}-{locked.pk}.pdf", ContentFile(content),
+                         save=False)
+        locked.status = TravelPdfStatus.DONE
+        locked.error = ""
+        locked.rendered_at = now
+        locked.save(update_fields=["fingerprint", "file", "status", "error", "rendered_at"])
+        older = TravelPdf.objects.filter(conference=conference, kind=locked.kind, run_id=locked.run_id,
+                                         language=locked.language, created_at__lte=locked.created_at).exclude(
+            pk=locked.pk).exclude(status=TravelPdfStatus.QUEUED)
+        for old in older:
+            if old.file:
+                old.file.delete(save=False)
+        older.delete()
+    return locked
+
+
+def travel_pdf_read_record(answer: TravelPdfAnswer, *, reader) -> int:
+    """A stored manifest or driver sheet was downloaded: a read of travel data for each person it prints (one
+    bulk write to the read log)."""
+    return record_read(answer.people, reader=reader, kind=RetentionKind.TRAVEL_HOTEL, what="travel",
+                       where=ReadWhere.DOWNLOAD)

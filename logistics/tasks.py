@@ -45,3 +45,4 @@ def send_visa_letter_task(self, *, participant_id: int) -> bool:
 
 
 from .tasks_stay import send_due_rooming_lists_task, send_rooming_list_task  # noqa: E402,F401 - autodiscovered here
+from .tasks_travel import render_travel_pdf_task  # noqa: E402,F401 - autodiscovered here

@@ -16,20 +16,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conference.languages import language_name
 from conference.selectors import current_conference
 from conference.services import AccordError
 from registration.permissions import get_delegation_for, get_member_for
 from registration.selectors import own_participant
+from registration.views.files import private_file_response
 from registration.views.staff import staff_required
 
-from .models import ItineraryChangeRequest, TransferSeat
+from .models import ItineraryChangeRequest, TransferRun, TransferSeat
 from .models.itinerary import LegDirection
 from .models.transfers import SeatState
+from .models.travel_pdfs import TravelPdfKind, TravelPdfStatus
 from .permissions import may_manage_logistics
-from .selectors_travel import manifest, run_counts, run_with_seats, runs_with_counts
-from .services_travel import manifest_print_record, transfer_runs_propose, transfer_seat_mark
+from .selectors_travel import manifest, move_targets, run_counts, run_with_seats, runs_with_counts
+from .services_travel import (
+    PDF_LANGUAGES,
+    flight_delay,
+    manifest_print_record,
+    parse_local,
+    transfer_runs_propose,
+    transfer_seat_mark,
+    transfer_seat_move,
+    travel_pdf_read_record,
+    travel_pdf_request,
+)
 
 
 def _guard(request) -> None:
@@ -37,12 +50,17 @@ def _guard(request) -> None:
         raise Http404
 
 
-def _run_for(request, conference, run_id: int):
+def _run_for(request, conference, run_id: int, *, reader=None):
     _guard(request)
-    run = run_with_seats(conference, run_id)
+    run = run_with_seats(conference, run_id, reader=reader)
     if run is None:
         raise Http404
     return run
+
+
+def _pdf_links() -> list[tuple[str, str]]:
+    """(language code, language name) of the PDFs' languages, for the download links."""
+    return [(code, language_name(code)) for code in PDF_LANGUAGES]
 
 
 @staff_required
@@ -54,13 +72,15 @@ def manifest_page(request: HttpRequest, conference) -> HttpResponse:
     direction = request.GET.get("direction") or request.POST.get("direction") or LegDirection.INBOUND
     if direction not in LegDirection.values:
         raise Http404
-    result = manifest(conference, direction=direction)
     if request.method == "POST":
+        result = manifest(conference, direction=direction)
         manifest_print_record(conference, kind=direction, actor=request.user, snapshot=result.snapshot)
         messages.success(request, _("Print recorded: the next view marks what changed since."))
         return redirect(f"{request.path}?direction={direction}")
+    result = manifest(conference, direction=direction, reader=request.user)
     return render(request, "logistics/manifest.html", {
         "conference": conference, "manifest": result, "direction": direction, "inbound": direction == "inbound",
+        "pdf_languages": _pdf_links(),
     })
 
 
@@ -82,7 +102,8 @@ def runs_page(request: HttpRequest, conference) -> HttpResponse:
             messages.success(request, ngettext("%(count)s run proposed.", "%(count)s runs proposed.", len(runs))
                              % {"count": len(runs)})
         return redirect(request.path)
-    return render(request, "logistics/runs.html", {"conference": conference, "runs": runs_with_counts(conference)})
+    return render(request, "logistics/runs.html", {"conference": conference, "runs": runs_with_counts(conference),
+                                                   "pdf_languages": _pdf_links()})
 
 
 @staff_required(api="post")
@@ -91,7 +112,7 @@ def runs_page(request: HttpRequest, conference) -> HttpResponse:
 def airport_run(request: HttpRequest, conference, run_id: int) -> HttpResponse:
     """The phone page of one run: each person with picked-up and no-show buttons. POST (a form without
     JavaScript, JSON with it) marks one seat."""
-    run = _run_for(request, conference, run_id)
+    run = _run_for(request, conference, run_id, reader=request.user if request.method == "GET" else None)
     if request.method == "POST":
         wants_json = request.content_type == "application/json"
         try:
@@ -110,7 +131,113 @@ def airport_run(request: HttpRequest, conference, run_id: int) -> HttpResponse:
     return render(request, "logistics/airport_run.html", {
         "conference": conference, "run": run, "counts": run_counts(run),
         "pickup": timezone.localtime(run.pickup_at, conference.tz), "states": SeatState,
+        "targets": move_targets(run), "flights": sorted({seat.flight for seat in run.seats.all() if seat.flight}),
+        "pdf_languages": _pdf_links(),
     })
+
+
+@staff_required
+@never_cache
+@require_POST
+def airport_move(request: HttpRequest, conference, run_id: int) -> HttpResponse:
+    """Move one person of this run to another run (same airport and way, a free seat); a seat of another run or a
+    run of another conference is 404."""
+    run = _run_for(request, conference, run_id)
+    seat = next((s for s in run.seats.all() if str(s.pk) == request.POST.get("seat", "")), None)
+    target = TransferRun.objects.filter(conference=conference, pk=_int(request.POST.get("run"))).first()
+    if seat is None or target is None:
+        raise Http404
+    try:
+        transfer_seat_move(seat, target, actor=request.user)
+    except AccordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s moved to the run of %(time)s.") % {
+            "name": seat.participant.printed_name,
+            "time": timezone.localtime(target.pickup_at, conference.tz).strftime("%H:%M")})
+    return redirect("registration:logistics_airport_run", run_id=run.pk)
+
+
+@staff_required
+@never_cache
+@require_POST
+def airport_delay(request: HttpRequest, conference, run_id: int) -> HttpResponse:
+    """Record a flight of this run as delayed: its new local landing time at this airport; its people move to a
+    later run (``services_travel.flight_delay``)."""
+    run = _run_for(request, conference, run_id)
+    flight = request.POST.get("flight", "")
+    seat = next((s for s in run.seats.all() if s.flight and s.flight == flight and s.lands_at), None)
+    if seat is None:
+        raise Http404
+    arrives_local = parse_local(request.POST.get("arrives_local"))
+    if arrives_local is None:
+        messages.error(request, _("Give the new local date and time of landing (YYYY-MM-DD HH:MM)."))
+        return redirect("registration:logistics_airport_run", run_id=run.pk)
+    try:
+        moved = flight_delay(conference, actor=request.user, flight_number=flight, day=seat.lands_at.date(),
+                             arrives_local=arrives_local)
+    except AccordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, ngettext(
+            "Flight %(flight)s delayed: %(count)s person moved to a later run.",
+            "Flight %(flight)s delayed: %(count)s people moved to a later run.", moved) % {
+            "flight": flight, "count": moved})
+    return redirect("registration:logistics_airport_run", run_id=run.pk)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# The stored PDFs: the manifests and the driver sheets ------------------------------------------------------
+
+
+def _pdf_answer(request: HttpRequest, answer, *, filename: str, back_url: str) -> HttpResponse:
+    """The PDF when it is stored (the read written to the read log), else the "being prepared" page, which
+    reloads itself until the file is there."""
+    if answer.pdf.status == TravelPdfStatus.DONE:
+        response = private_file_response(answer.pdf.file, content_type="application/pdf", filename=filename)
+        travel_pdf_read_record(answer, reader=request.user)
+        return response
+    response = render(request, "logistics/pdf_pending.html", {"back_url": back_url}, status=202)
+    response["Retry-After"] = "5"
+    return response
+
+
+@staff_required
+@never_cache
+@require_GET
+def manifest_pdf(request: HttpRequest, conference, direction: str, language: str) -> HttpResponse:
+    """The arrival or departure manifest as a PDF in ``language`` (rendered by a task, reused while it prints the
+    same)."""
+    _guard(request)
+    if direction not in LegDirection.values or language not in PDF_LANGUAGES:
+        raise Http404
+    answer = travel_pdf_request(conference, kind=direction, language=language, actor=request.user)
+    back = f"{reverse('registration:logistics_manifest')}?direction={direction}"
+    return _pdf_answer(request, answer, filename=f"{conference.slug}-manifest-{direction}-{language}.pdf",
+                       back_url=back)
+
+
+@staff_required
+@never_cache
+@require_GET
+def driver_sheet_pdf(request: HttpRequest, conference, run_id: int, language: str) -> HttpResponse:
+    """One run's driver sheet as a PDF in ``language``; 404 for a run of another conference."""
+    _guard(request)
+    if language not in PDF_LANGUAGES:
+        raise Http404
+    run = TransferRun.objects.filter(conference=conference, pk=run_id).first()
+    if run is None:
+        raise Http404
+    answer = travel_pdf_request(conference, kind=TravelPdfKind.DRIVER_SHEET, run=run, language=language,
+                                actor=request.user)
+    return _pdf_answer(request, answer, filename=f"{conference.slug}-driver-sheet-{run.pk}-{language}.pdf",
+                       back_url=reverse("registration:logistics_airport_run", args=[run.pk]))
 
 
 @staff_required(api=True)
@@ -134,14 +261,14 @@ def airport_run_counts(request: HttpRequest, conference, run_id: int) -> JsonRes
 # The travel page after approval: the participant's own, a focal point's for a member ----------------------
 
 
-def _travel_page(request: HttpRequest, participant, *, back_url: str) -> HttpResponse:
+def _travel_page(request: HttpRequest, participant, *, back_url: str, reader=None) -> HttpResponse:
     from .forms_travel import ItineraryForm, LegFormSet
     from .selectors_travel import effective_funding, itinerary_for
     from .services_travel import ItineraryError, itinerary_save
 
     if participant.status != "approved":
         raise Http404
-    itinerary, legs, pending = itinerary_for(participant)
+    itinerary, legs, pending = itinerary_for(participant, reader=reader if request.method == "GET" else None)
     zone_legs = [leg_initial(leg) for leg in legs]
     if request.method == "POST":
         formset = LegFormSet(request.POST, prefix="legs")
@@ -205,7 +332,8 @@ def member_travel(request: HttpRequest, code: str, public_id: str) -> HttpRespon
     """A focal point fills in a member's travel: their own delegation's members only (404 for the others)."""
     delegation = get_delegation_for(request.user, code)
     member = get_member_for(request.user, delegation, public_id)
-    return _travel_page(request, member, back_url=reverse("registration:delegation", args=[delegation.code]))
+    return _travel_page(request, member, back_url=reverse("registration:delegation", args=[delegation.code]),
+                        reader=request.user)
 
 
 @staff_required

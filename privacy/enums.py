@@ -34,6 +34,7 @@ class ReadWhere(models.TextChoices):
     DESK = "desk", pgettext_lazy("where data was read", "Registration desk")
     EXPORT = "export", pgettext_lazy("where data was read", "Export")
     DOWNLOAD = "download", pgettext_lazy("where data was read", "File download")
+    PORTAL = "portal", pgettext_lazy("where data was read", "Focal-point portal")
 
 
 #: How a read-log entry's ``what`` reads on the participant's page (other values are shown as written).

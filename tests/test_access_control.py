@@ -131,6 +131,12 @@ CASES = [
      lambda w: {"code": "EGY", "public_id": w["member"].public_id}, "login"),
     ("airport-run", "registration:logistics_airport_run", "get", lambda w: {"run_id": 999999}, "login"),
     ("airport-run-counts", "registration:logistics_airport_run_counts", "get", lambda w: {"run_id": 999999}, 403),
+    ("airport-move", "registration:logistics_airport_move", "post", lambda w: {"run_id": 999999}, "login"),
+    ("airport-delay", "registration:logistics_airport_delay", "post", lambda w: {"run_id": 999999}, "login"),
+    ("driver-sheet-pdf", "registration:logistics_driver_sheet_pdf", "get",
+     lambda w: {"run_id": 999999, "language": "en"}, "login"),
+    ("manifest-pdf", "registration:logistics_manifest_pdf", "get",
+     lambda w: {"direction": "inbound", "language": "en"}, "login"),
     ("certificate-verify-forged", "registration:certificate_verify", "get", lambda w: {"code": "F" * 16}, 404),
     ("certificate-download", "registration:certificate_download", "get",
      lambda w: {"public_id": w["member"].public_id}, "login"),
@@ -140,7 +146,8 @@ CASES = [
 # What a logged-in focal point of EGY gets for each case (another delegation's or conference's objects).
 FOCAL_POINT_ANSWER = {"grid": "admin-login"}
 # Staff at the desk: another conference's participant, session and batches.
-STAFF_CASES = {"airport-run", "airport-run-counts", "certificate-verify-forged", "desk-visa-letter", "desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
+STAFF_CASES = {"airport-run", "airport-run-counts", "airport-move", "airport-delay", "driver-sheet-pdf",
+               "certificate-verify-forged", "desk-visa-letter", "desk-session-scan", "desk-batch-status", "desk-batch-download", "desk-batch-rerun", "session-foreign", "signup-foreign",
                "cancel-foreign", "ical-wrong-token", "invitation"}
 COVERED_NAMES = {name for _case, name, *_rest in CASES}
 

@@ -13,10 +13,11 @@ from .itinerary import (
 from .stay import Hotel, RoomBlock, RoomBooking, RoomingListSend, RoommateRequest, StayRules
 from .transfers import TransferRun, TransferSeat, Vehicle
 from .travel import TravelDocument, TravelPlan, VisaLetter, visa_letter_path
+from .travel_pdfs import TravelPdf
 
 __all__ = [
     "Allowance", "BankDetails", "DsaRate", "Hotel", "RoomBlock", "RoomBooking", "RoomingListSend", "RoommateRequest",
     "StayRules",
     "DelegationFunding", "Itinerary", "ItineraryChangeRequest", "ItineraryLeg", "ManifestPrint", "TravelSettings",
-    "TransferRun", "TransferSeat", "Vehicle",
+    "TransferRun", "TransferSeat", "Vehicle", "TravelPdf",
     "TravelDocument", "TravelPlan", "VisaLetter", "visa_letter_path"]

@@ -1,6 +1,6 @@
 /* The airport page (templates/logistics/airport_run.html): the buttons mark a seat through fetch (JSON) instead of
    reloading the page, and the counts and states are polled every 10 seconds so two phones on one run agree.
-   Without JavaScript the buttons post their form. */
+   Without JavaScript the buttons post their form. The forms that move a person or record a delay always post. */
 (function () {
   "use strict";
   var root = document.querySelector(".airport-run");
@@ -32,7 +32,7 @@
       .catch(function () {});
   }
 
-  root.querySelectorAll(".airport-seats form").forEach(function (form) {
+  root.querySelectorAll(".airport-seats form.seat-mark").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
       if (!button) { return; }

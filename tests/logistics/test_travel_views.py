@@ -49,7 +49,7 @@ def test_manifest_page_lists_arrivals_and_records_a_print(client, conference, tr
     client.force_login(logistician)
     url = reverse("registration:logistics_manifest")
     client.get(url)
-    with django_assert_num_queries(6):  # session, user, the user's permissions, the manifest's 3
+    with django_assert_num_queries(7):  # session, user, the user's permissions, the manifest's 3, the read log
         page = client.get(url)
     text = page.content.decode()
     for expected in ("EK927", "MS5", "TU9701", "Adams", "Evans", "Ford", "16:50"):
