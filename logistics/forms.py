@@ -236,6 +236,8 @@ def _visa_context(participant) -> dict:
 add_form_step(FormStep(
     key="travel", order=40, label=_("Travel and hotel"),
     build_form=_travel_form, save=_save_travel,
+    # Once approved, the status page says what the travel page asks now and links it.
+    status_template="logistics/steps/travel_status.html",
 ))
 add_form_step(FormStep(
     key="visa", order=50, label=_("Visa support"), identity=True,

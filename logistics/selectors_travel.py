@@ -277,3 +277,12 @@ def itinerary_for(participant: Participant, *, reader=None, where: str = ReadWhe
     legs = list(itinerary.legs.order_by("departs_at"))
     pending = ItineraryChangeRequest.objects.filter(itinerary=itinerary, status=ChangeRequestStatus.PENDING).first()
     return itinerary, legs, pending
+
+
+def last_change_decision(itinerary: Itinerary):
+    """The itinerary's last accepted or declined change request, or None (one query)."""
+    from .models import ItineraryChangeRequest
+    from .models.itinerary import ChangeRequestStatus
+
+    return (ItineraryChangeRequest.objects.filter(itinerary=itinerary).exclude(status=ChangeRequestStatus.PENDING)
+            .order_by("-decided_at", "-pk").first())

@@ -263,13 +263,18 @@ def airport_run_counts(request: HttpRequest, conference, run_id: int) -> JsonRes
 
 def _travel_page(request: HttpRequest, participant, *, back_url: str, reader=None) -> HttpResponse:
     from .forms_travel import ItineraryForm, LegFormSet
-    from .selectors_travel import effective_funding, itinerary_for
-    from .services_travel import ItineraryError, itinerary_save
+    from .models.itinerary import TicketStatus
+    from .selectors_travel import effective_funding, itinerary_for, last_change_decision
+    from .services_travel import ItineraryError, itinerary_save, travel_locked
 
     if participant.status != "approved":
         raise Http404
     itinerary, legs, pending = itinerary_for(participant, reader=reader if request.method == "GET" else None)
     zone_legs = [leg_initial(leg) for leg in legs]
+    context = {"participant": participant, "itinerary": itinerary, "pending": pending, "back_url": back_url,
+               "funding": effective_funding(participant), "locked": travel_locked(participant.conference),
+               "last_decision": None if pending or itinerary is None else last_change_decision(itinerary),
+               "ticket_requested": TicketStatus.REQUESTED.label}
     if request.method == "POST":
         formset = LegFormSet(request.POST, prefix="legs")
         form = ItineraryForm(request.POST)
@@ -280,9 +285,7 @@ def _travel_page(request: HttpRequest, participant, *, back_url: str, reader=Non
             except ItineraryError as exc:
                 problems = exc.problems
                 return render(request, "logistics/travel.html", {
-                    "participant": participant, "formset": formset, "form": form, "problems": problems,
-                    "funding": effective_funding(participant), "itinerary": itinerary, "pending": pending,
-                    "back_url": back_url}, status=400)
+                    **context, "formset": formset, "form": form, "problems": problems}, status=400)
             except AccordError as exc:
                 messages.error(request, str(exc))
             else:
@@ -295,10 +298,7 @@ def _travel_page(request: HttpRequest, participant, *, back_url: str, reader=Non
         formset = LegFormSet(prefix="legs", initial=zone_legs)
         form = ItineraryForm(initial={"booked_by": itinerary.booked_by if itinerary else "",
                                       "visa_status": itinerary.visa_status if itinerary else ""})
-    return render(request, "logistics/travel.html", {
-        "participant": participant, "formset": formset, "form": form, "problems": [],
-        "funding": effective_funding(participant), "itinerary": itinerary, "pending": pending,
-        "back_url": back_url})
+    return render(request, "logistics/travel.html", {**context, "formset": formset, "form": form, "problems": []})
 
 
 def leg_initial(leg) -> dict:

@@ -223,3 +223,35 @@ def test_focal_points_travel_page_logs_the_read_in_the_portal(client, conference
     client.force_login(own)
     assert client.get(reverse("registration:logistics_own_travel")).status_code == 200
     assert ReadLog.objects.count() == 1  # one's own travel is not someone else's read
+
+
+def test_travel_page_says_what_is_asked_the_lock_and_the_change_request(client, conference, settings):
+    from logistics.models import ItineraryChangeRequest
+    from logistics.services_travel import change_request_decide, itinerary_save, travel_lock_set
+    from tests.factories import ParticipantFactory, StaffFactory
+
+    user = UserFactory()
+    participant = ParticipantFactory(conference=conference, user=user, email=user.email)
+    organizer = StaffFactory()
+    client.force_login(user)
+    url = reverse("registration:logistics_own_travel")
+    status_page = client.get(reverse("registration:register")).content.decode()
+    assert url in status_page and "give your flights, who books the ticket" in status_page
+    text = client.get(url).content.decode()
+    for expected in ("What is asked now", "Flights:", "the three-letter codes of the airports",
+                     "Who books the ticket:", "Ticket status:</strong> Requested.", "requested, then booked",
+                     "Visa status:</strong> not given yet.", "Once travel is locked, a change becomes a request"):
+        assert expected in text, expected
+    travel_lock_set(conference, actor=organizer, locked=True)
+    leg = {"direction": "inbound", "carrier": "EgyptAir", "flight_number": "MS 5", "from_airport": "CAI",
+           "to_airport": "SSH", "departs_local": "2023-07-09 15:00", "arrives_local": "2023-07-09 16:00"}
+    itinerary_save(participant, actor=user, legs=[leg], visa_status="applied")
+    text = client.get(url).content.decode()
+    assert "Travel is locked" in text and "goes to them as a change request" in text
+    assert "(1 flight) waits for the organizers' decision. Saving again replaces it." in text
+    change_request_decide(ItineraryChangeRequest.objects.get(), actor=organizer, accept=False)
+    text = client.get(url).content.decode()
+    assert "was declined on" in text and "waits for the organizers" not in text
+    # In the participant's language: the statuses come from the catalogs (French here).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert "Demandé" in client.get(url).content.decode()
