@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models.allowances import DEFAULT_LODGING_SHARE, DEFAULT_MEALS_SHARE
 from .models.stay import RoomType
@@ -14,11 +15,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal on the field whose label starts its message ("Roommate: …"), else on the form."""
+    """Show a service's refusal on the field whose label starts its message ("Roommate: …", French "… : …"),
+    else on the form. The labels are the services' own words for the fields, in every language."""
     message = str(error)
+    prefix = message.split(":", 1)[0].strip(" \u00a0\u202f").casefold() if ":" in message else None
     for name, field in form.fields.items():
-        label = str(field.label or "")
-        if label and message.casefold().startswith(f"{label.casefold()}:"):
+        if prefix and str(field.label or "").strip().casefold() == prefix:
             form.add_error(name, message)
             return
     form.add_error(None, message)
@@ -37,12 +39,12 @@ class BookingForm(forms.Form):
     they may be booked here, is decided by ``room_booking_save``."""
 
     booking = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    guest = forms.CharField(label=_("Guest"), widget=forms.Select)
-    room_type = forms.ChoiceField(label=_("Room type"), choices=RoomType.choices)
-    roommate = forms.CharField(label=_("Roommate"), required=False, widget=forms.Select)
-    check_in = forms.DateField(label=_("Check-in"), required=False, widget=DATE,
+    guest = forms.CharField(label=pgettext_lazy("rooming list", "Guest"), widget=forms.Select)
+    room_type = forms.ChoiceField(label=pgettext_lazy("rooming list", "Room type"), choices=RoomType.choices)
+    roommate = forms.CharField(label=pgettext_lazy("rooming list", "Roommate"), required=False, widget=forms.Select)
+    check_in = forms.DateField(label=pgettext_lazy("hotel booking", "Check-in"), required=False, widget=DATE,
                                help_text=_("Leave both dates empty to take the participant's travel dates."))
-    check_out = forms.DateField(label=_("Check-out"), required=False, widget=DATE)
+    check_out = forms.DateField(label=pgettext_lazy("hotel booking", "Check-out"), required=False, widget=DATE)
     notes = forms.CharField(label=_("Notes for the hotel"), required=False, max_length=300)
 
     def __init__(self, *args, candidates=(), **kwargs):
