@@ -20,3 +20,11 @@ class OnsiteConfig(AppConfig):
 
         # Apps beside onsite (cooperation's contact exchange) learn whose badge a scanned code is, never the token.
         register_badge_resolver(participant_id_for_badge_code)
+
+        from registration.status_panels import StatusPanel, add_status_panel
+
+        from .documents.selectors import certificate_status_panel
+
+        # The participant's status page links their own certificate of attendance once it is issued.
+        add_status_panel(StatusPanel(key="certificate", template="onsite/documents/status_certificate.html",
+                                     context=certificate_status_panel))

@@ -198,4 +198,4 @@ class Attendance(models.Model):
 
 
 # The official documents (List of Participants, certificates) live in their own package; Django finds their models here.
-from .documents.models import Certificate, DocumentSettings, ParticipantListEdition  # noqa: E402,F401
+from .documents.models import Certificate, CertificateRun, DocumentSettings, ParticipantListEdition  # noqa: E402,F401

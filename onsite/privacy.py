@@ -14,6 +14,7 @@ from .models import (
     BadgePage,
     BadgePrint,
     Certificate,
+    CertificateRun,
     CheckIn,
     DocumentSettings,
     ParticipantListEdition,
@@ -106,6 +107,19 @@ register(
     purge={K.REST: ["conference", "participant", "code", "language", "days", "fingerprint", "file", "issued_at",
                     "issued_by", "revoked_at", "revoked_reason"]},
     hidden=["code"],
+)
+
+
+register(
+    CertificateRun,
+    conference="conference",
+    keep={
+        ("conference", "delegation", "status", "total", "processed", "issued", "refreshed", "skipped",
+         "last_participant_id", "error", "created_at", "finished_at", "heartbeat_at"): "the run's bookkeeping; "
+        "names nobody",
+        "participant_ids": "database ids only, which name nobody once the participants are purged",
+        "requested_by": "the staff account accountable for the run",
+    },
 )
 
 

@@ -90,3 +90,16 @@ def certificate_render_task(*, certificate_id: int) -> bool:
     if certificate is None:
         return False
     return bool(certificate_render(certificate).file)
+
+
+@shared_task(name="onsite.certificate_run", soft_time_limit=1500, time_limit=1800)
+def certificate_run_task(*, run_id: int) -> str:
+    """Issue the certificates of one queued run, in chunks (a run done, or held by a live worker, is left alone;
+    one whose worker died carries on after its last committed chunk)."""
+    from .documents.models import CertificateRun
+    from .documents.services import certificate_run_execute
+
+    run = CertificateRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return "missing"
+    return certificate_run_execute(run).status

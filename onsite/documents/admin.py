@@ -22,6 +22,7 @@ from registration.admin import add_participant_action
 from . import services
 from .models import (
     Certificate,
+    CertificateRun,
     DocumentKind,
     DocumentSettings,
     ListEditionKind,
@@ -148,24 +149,89 @@ class ParticipantListEditionAdmin(admin.ModelAdmin):
 @add_participant_action
 @admin.action(description=_("Issue certificates of attendance to the selected (checked in)"))
 def issue_certificates_for_selected(modeladmin, request, queryset):
-    """One certificate per checked-in participant of the selection; the others are counted as skipped."""
+    """Queue one issue of certificates per conference of the selection (a task issues them; the page returns at
+    once and the issue's page shows its progress); those not checked in are counted as skipped there."""
     if not request.user.has_perm("onsite.add_certificate"):
         raise PermissionDenied
     by_conference: dict = {}
-    for participant in queryset.select_related(None).select_related("conference"):
-        by_conference.setdefault(participant.conference, []).append(participant.pk)
-    issued = skipped = 0
-    for conference, ids in by_conference.items():
-        done, left = services.certificates_issue(conference, ids, actor=request.user)
-        issued, skipped = issued + done, skipped + left
-    modeladmin.message_user(
-        request, ngettext("%(count)d certificate of attendance issued.", "%(count)d certificates of attendance issued.",
-                          issued) % {"count": issued}, messages.SUCCESS)
-    if skipped:
-        modeladmin.message_user(
-            request, ngettext("%(count)d participant skipped: not checked in, or their certificate was revoked.",
-                              "%(count)d participants skipped: not checked in, or their certificate was revoked.",
-                              skipped) % {"count": skipped}, messages.WARNING)
+    for conference_id, pk in queryset.order_by().values_list("conference_id", "pk"):
+        by_conference.setdefault(conference_id, []).append(pk)
+    for conference in Conference.objects.filter(pk__in=list(by_conference)).order_by("pk"):
+        try:
+            run = services.certificate_run_request(conference, participant_ids=by_conference[conference.pk],
+                                                   actor=request.user)
+        except AccordError as exc:
+            modeladmin.message_user(request, str(exc), messages.ERROR)
+            continue
+        modeladmin.message_user(request, format_html(
+            '{} <a href="{}">{}</a>',
+            ngettext("The certificate of %(count)d participant is being issued.",
+                     "The certificates of %(count)d participants are being issued.", run.total) % {"count": run.total},
+            reverse("admin:onsite_certificaterun_change", args=[run.pk]), _("See the progress")), messages.SUCCESS)
+
+
+class CertificateRunForm(forms.ModelForm):
+    class Meta:
+        model = CertificateRun
+        fields = ["conference", "delegation"]
+
+    def clean(self):
+        data = super().clean()
+        conference, delegation = data.get("conference"), data.get("delegation")
+        if conference and delegation and delegation.conference_id != conference.pk:
+            self.add_error("delegation", _("This delegation belongs to another conference."))
+        elif conference and not services.certificate_run_total(conference, delegation=delegation):
+            raise ValidationError(services.NOBODY_CHECKED_IN)
+        return data
+
+
+@admin.register(CertificateRun)
+class CertificateRunAdmin(admin.ModelAdmin):
+    """"Issue certificates for everyone" (or one delegation): the add page queues the task; the list and each
+    issue's page show its progress."""
+
+    form = CertificateRunForm
+    list_display = ["__str__", "delegation", "status", "progress", "issued", "refreshed", "skipped", "created_at",
+                    "finished_at"]
+    list_filter = ["conference", "status"]
+    list_select_related = ["conference", "delegation"]
+    autocomplete_fields = ["delegation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["conference", "delegation", "status", "progress", "issued", "refreshed", "skipped", "error",
+                    "requested_by", "created_at", "finished_at"]
+        return []
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("onsite.add_certificate") and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return _("%(processed)d of %(total)d") % {"processed": obj.processed, "total": obj.total}
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            run = services.certificate_run_request(data["conference"], delegation=data.get("delegation"),
+                                                   actor=request.user)
+        except AccordError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = run.pk
+        obj._state.adding = False
+        self.message_user(request, ngettext(
+            "The certificate of %(count)d participant is being issued.",
+            "The certificates of %(count)d participants are being issued.", run.total) % {"count": run.total},
+            messages.SUCCESS)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return HttpResponseRedirect(reverse("admin:onsite_certificaterun_change", args=[obj.pk]))
 
 
 class RevokeForm(forms.Form):

@@ -133,3 +133,51 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return str(self.participant)
+
+
+class CertificateRunStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("certificates", "Queued")
+    RUNNING = "running", pgettext_lazy("certificates", "Issuing")
+    DONE = "done", pgettext_lazy("certificates", "Done")
+    FAILED = "failed", pgettext_lazy("certificates", "Failed")
+
+
+class CertificateRun(models.Model):
+    """One queued issue of certificates of attendance: for the checked-in participants of the conference, of one
+    delegation, or of a selection. A task works through them in chunks of participants ordered by id; each chunk
+    commits the certificates with the progress and ``last_participant_id``, so a redelivered task carries on after
+    the last committed chunk and issues nothing twice."""
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE, related_name="certificate_runs"
+    )
+    delegation = models.ForeignKey(
+        "conference.Delegation", verbose_name=_("delegation"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", help_text=_("Leave empty for every checked-in participant of the conference."),
+    )
+    participant_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=CertificateRunStatus.choices,
+                              default=CertificateRunStatus.QUEUED)
+    total = models.PositiveIntegerField(_("participants"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    refreshed = models.PositiveIntegerField(_("brought up to date"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    last_participant_id = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Renewed at each chunk: a "running" issue whose lease has lapsed (its worker died) may be claimed again.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("issue of certificates")
+        verbose_name_plural = _("issues of certificates")
+
+    def __str__(self) -> str:
+        return f"{self.conference} #{self.pk} ({self.get_status_display()})"

@@ -113,3 +113,22 @@ def attended_days(participant: Participant) -> list[datetime.date]:
     for scanned_at in Attendance.objects.filter(participant=participant).values_list("scanned_at", flat=True):
         days.add(scanned_at.astimezone(tz).date())
     return sorted(day for day in days if conference.start_date <= day <= conference.end_date)
+
+
+def certificate_status_panel(participant) -> dict | None:
+    """The status page's panel of the participant's own certificate (``registration.status_panels``): shown only
+    for a checked-in participant whose certificate is issued, rendered and not revoked. One query."""
+    from django.urls import reverse
+
+    from .models import Certificate
+
+    if participant.checked_in_at is None:
+        return None
+    certificate = (Certificate.objects.filter(participant=participant, issued_at__isnull=False,
+                                              revoked_at__isnull=True).exclude(file="").only("code").first())
+    if certificate is None:
+        return None
+    return {
+        "download_url": reverse("registration:certificate_download", args=[participant.public_id]),
+        "verify_url": reverse("registration:certificate_verify", args=[certificate.code]),
+    }

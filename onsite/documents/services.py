@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import secrets
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from conference.honorifics import printed_honorific
 from conference.languages import is_known
@@ -22,7 +24,17 @@ from conference.models import Conference
 from conference.services import AccordError, audit_record
 
 from . import rendering, selectors
-from .models import Certificate, DocumentKind, ListEditionKind, ListStatus, ParticipantListEdition
+from .models import (
+    Certificate,
+    CertificateRun,
+    CertificateRunStatus,
+    DocumentKind,
+    ListEditionKind,
+    ListStatus,
+    ParticipantListEdition,
+)
+
+logger = logging.getLogger(__name__)
 
 #: How long a queued edition is reused by an identical request before it counts as stalled.
 QUEUED_REUSE_WINDOW = datetime.timedelta(minutes=15)
@@ -195,22 +207,31 @@ def _certificate_fingerprint(data: dict) -> str:
                   "v": rendering.TEMPLATE_VERSION})
 
 
-def certificate_issue(participant, *, actor=None) -> Certificate:
-    """Issue (or bring up to date) ``participant``'s certificate of attendance: refused unless they were checked
-    in; a revoked certificate stays revoked. The days are those they were seen (check-in, door scans); the file is
-    rendered by a task."""
+def _lock_participant(participant_id: int) -> None:
+    """Lock the participant's row until the end of the transaction: issues of their certificate take turns."""
+    from registration.models import Participant
+
+    Participant.objects.select_for_update().filter(pk=participant_id).values_list("pk", flat=True).first()
+
+
+def _certificate_issue(participant, *, actor=None) -> tuple[Certificate, bool]:
+    """``(certificate, created)``; see :func:`certificate_issue`. The participant's row is locked first, so two
+    issues of the same certificate at once (two runs, a redelivered task, the admin action) take turns: the second
+    finds the first's certificate and only brings it up to date (the unique participant keeps it single)."""
     from onsite.tasks import certificate_render_task
     from registration.enums import ParticipantStatus
 
     if participant.status != ParticipantStatus.APPROVED or participant.checked_in_at is None:
         raise AccordError(_("Only participants who were checked in receive a certificate of attendance."))
     with transaction.atomic():
+        _lock_participant(participant.pk)
         certificate = Certificate.objects.select_for_update().filter(participant=participant).first()
         if certificate is not None and certificate.revoked_at is not None:
             raise AccordError(_("This certificate was revoked; it cannot be issued again."))
         days = [day.isoformat() for day in selectors.attended_days(participant)]
         language = participant.preferred_language if participant.preferred_language in ("en", "fr", "ar") else "en"
-        if certificate is None:
+        created = certificate is None
+        if created:
             certificate = Certificate.objects.create(
                 conference=participant.conference, participant=participant, code=new_certificate_code(),
                 language=language, days=days, issued_at=timezone.now(), issued_by=actor if getattr(actor, "pk", None) else None,
@@ -223,12 +244,20 @@ def certificate_issue(participant, *, actor=None) -> Certificate:
             audit_record(actor=actor, action="certificate.update", target=certificate,
                          conference=participant.conference, changes={"days": days, "language": language})
         certificate_render_task.delay_on_commit(certificate_id=certificate.pk)
-    return certificate
+    return certificate, created
+
+
+def certificate_issue(participant, *, actor=None) -> Certificate:
+    """Issue (or bring up to date) ``participant``'s certificate of attendance: refused unless they were checked
+    in; a revoked certificate stays revoked. The days are those they were seen (check-in, door scans); the file is
+    rendered by a task."""
+    return _certificate_issue(participant, actor=actor)[0]
 
 
 def certificates_issue(conference: Conference, participant_ids=None, *, actor=None) -> tuple[int, int]:
     """Issue the certificates of the checked-in participants among ``participant_ids`` (default: all of the
-    conference): ``(issued, skipped)``; the skipped were not checked in or have a revoked certificate."""
+    conference) here and now: ``(issued, skipped)``; the skipped were not checked in or have a revoked certificate.
+    For scripts and tests; the organizers' pages queue a :class:`CertificateRun` (:func:`certificate_run_request`)."""
     from registration.models import Participant
 
     queryset = Participant.objects.filter(conference=conference).select_related("conference", "delegation")
@@ -243,6 +272,122 @@ def certificates_issue(conference: Conference, participant_ids=None, *, actor=No
         else:
             issued += 1
     return issued, skipped
+
+
+# --- issuing certificates in a task, in chunks ---------------------------------------------------------------
+
+#: Participants per chunk: each chunk commits its certificates together with the run's progress.
+CERTIFICATE_RUN_CHUNK = 50
+
+
+NOBODY_CHECKED_IN = _lazy("Nobody to issue a certificate to: no participant of this choice was checked in.")
+
+
+def _run_lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, "ACCORD_CERTIFICATE_RUN_LEASE_SECONDS", 300))
+
+
+def _run_participants(conference: Conference, *, delegation=None, participant_ids=None):
+    """Whom a run goes through, by id: the selected participants of the conference (those not checked in are
+    skipped), else the checked-in approved participants of the conference or of ``delegation``."""
+    from registration.enums import ParticipantStatus
+    from registration.models import Participant
+
+    queryset = Participant.objects.filter(conference=conference).select_related("conference", "delegation")
+    if delegation is not None:
+        queryset = queryset.filter(delegation=delegation)
+    if participant_ids:
+        queryset = queryset.filter(pk__in=list(participant_ids))
+    else:
+        queryset = queryset.filter(status=ParticipantStatus.APPROVED, checked_in_at__isnull=False)
+    return queryset.order_by("pk")
+
+
+def certificate_run_total(conference: Conference, *, delegation=None, participant_ids=None) -> int:
+    """How many participants a run with this choice would go through now."""
+    return _run_participants(conference, delegation=delegation, participant_ids=participant_ids).count()
+
+
+def certificate_run_request(conference: Conference, *, actor, delegation=None, participant_ids=None) -> CertificateRun:
+    """Record an issue of certificates (the conference's checked-in participants, a delegation's, or the
+    selected) and queue its task after commit; returns at once. Refused (``AccordError``) for a delegation or
+    participant of another conference, or when nobody is to be issued a certificate. Audit ``certificate.run``."""
+    if delegation is not None and delegation.conference_id != conference.pk:
+        raise AccordError(_("This delegation belongs to another conference."))
+    ids = sorted({int(pk) for pk in participant_ids or []})
+    if ids and _run_participants(conference, participant_ids=ids).count() != len(ids):
+        raise AccordError(_("Some of the selected participants belong to another conference."))
+    total = certificate_run_total(conference, delegation=delegation, participant_ids=ids)
+    if total == 0:
+        raise AccordError(NOBODY_CHECKED_IN)
+    from onsite.tasks import certificate_run_task
+
+    with transaction.atomic():
+        run = CertificateRun.objects.create(
+            conference=conference, delegation=delegation, participant_ids=ids, total=total,
+            requested_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(actor=actor, action="certificate.run", target=run, conference=conference,
+                     changes={"delegation": delegation.code if delegation else "", "selected": len(ids),
+                              "total": total})
+        certificate_run_task.delay_on_commit(run_id=run.pk)
+    return run
+
+
+def certificate_run_execute(run: CertificateRun) -> CertificateRun:
+    """Work through the run in chunks of :data:`CERTIFICATE_RUN_CHUNK` participants. Each chunk is one transaction
+    that locks the run, issues (or brings up to date) each certificate and records the progress and the last
+    participant done; a task delivered again while the run is held by a live worker leaves it alone, one whose
+    worker died carries on after the last committed chunk. Done when no participant is left; a failure marks the
+    run failed with its error (a new request starts over, reusing what was issued)."""
+    now = timezone.now()
+    stale = Q(status=CertificateRunStatus.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - _run_lease()))
+    claimed = CertificateRun.objects.filter(Q(status=CertificateRunStatus.QUEUED) | stale, pk=run.pk).update(
+        status=CertificateRunStatus.RUNNING, heartbeat_at=now)
+    if not claimed:
+        run.refresh_from_db()
+        return run  # done, failed, or running in a live worker
+    try:
+        while True:
+            with transaction.atomic():
+                locked = (CertificateRun.objects.select_for_update(of=("self",))
+                          .select_related("conference", "delegation", "requested_by").get(pk=run.pk))
+                if locked.status != CertificateRunStatus.RUNNING:
+                    return locked
+                chunk = list(_run_participants(locked.conference, delegation=locked.delegation,
+                                               participant_ids=locked.participant_ids)
+                             .filter(pk__gt=locked.last_participant_id)[:CERTIFICATE_RUN_CHUNK])
+                for participant in chunk:
+                    try:
+                        _certificate, created = _certificate_issue(participant, actor=locked.requested_by)
+                    except AccordError:
+                        locked.skipped += 1
+                    else:
+                        if created:
+                            locked.issued += 1
+                        else:
+                            locked.refreshed += 1
+                fields = ["heartbeat_at"]
+                locked.heartbeat_at = timezone.now()
+                if chunk:
+                    locked.processed += len(chunk)
+                    locked.last_participant_id = chunk[-1].pk
+                    fields += ["processed", "issued", "refreshed", "skipped", "last_participant_id"]
+                else:
+                    locked.status = CertificateRunStatus.DONE
+                    locked.total = locked.processed
+                    locked.finished_at = locked.heartbeat_at
+                    fields += ["status", "total", "finished_at"]
+                locked.save(update_fields=fields)
+                if not chunk:
+                    return locked
+    except Exception as exc:
+        logger.exception("certificate run %s failed", run.pk)
+        CertificateRun.objects.filter(pk=run.pk).update(
+            status=CertificateRunStatus.FAILED, error=str(exc)[:2000] or exc.__class__.__name__,
+            finished_at=timezone.now())
+        run.refresh_from_db()
+        return run
 
 
 def certificate_render(certificate: Certificate) -> Certificate:

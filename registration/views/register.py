@@ -34,6 +34,7 @@ from ..services.steps import (
     privacy_notice_pending,
     registration_submit,
 )
+from ..status_panels import status_panels
 from .files import private_file_response
 
 
@@ -80,6 +81,7 @@ def register_status(request: HttpRequest) -> HttpResponse:
         "can_submit": participant.status == ParticipantStatus.INVITED and registration_open(participant.conference),
         "registration_open": registration_open(participant.conference),
         "status_templates": [step.status_template for step in form_steps() if step.status_template],
+        "status_panels": status_panels(participant),
         "next_step": min(participant.form_step + 1, step_count()),
         **step_context(participant),
     }

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from conference.models import AuditLog
 from conference.services import AccordError
 from onsite.documents import services
-from onsite.documents.models import Certificate
+from onsite.documents.models import Certificate, CertificateRun
 from onsite.models import Attendance
 from tests.factories import (
     ConferenceFactory,
@@ -159,10 +159,14 @@ def test_admin_issues_and_revokes(world, client, django_capture_on_commit_callba
         response = client.post(reverse("admin:registration_participant_changelist"),
                                {"action": "issue_certificates_for_selected", "_selected_action": ids}, follow=True)
     assert response.status_code == 200
-    assert Certificate.objects.count() == 2
+    run = CertificateRun.objects.get()
     messages = [str(m) for m in response.context["messages"]]
-    assert "2 certificates of attendance issued." in messages
-    assert any("1 participant skipped" in m for m in messages)
+    assert messages == [f'The certificates of 3 participants are being issued. <a href="'
+                        f'{reverse("admin:onsite_certificaterun_change", args=[run.pk])}">See the progress</a>']
+    # The queued task (run here by the on-commit callback) issued two; the one not checked in is skipped.
+    assert (run.status, run.total, run.processed, run.issued, run.refreshed, run.skipped) == ("done", 3, 3, 2, 0, 1)
+    assert sorted(run.participant_ids) == sorted(ids)
+    assert Certificate.objects.count() == 2
     certificate = Certificate.objects.get(participant=world["idriss"])
     page = client.get(reverse("admin:onsite_certificate_change", args=[certificate.pk]))
     assert reverse("admin:onsite_certificate_revoke", args=[certificate.pk]) in page.content.decode()
@@ -174,3 +178,147 @@ def test_admin_issues_and_revokes(world, client, django_capture_on_commit_callba
     assert certificate.revoked_at is not None and certificate.revoked_reason == "Duplicate"
     assert AuditLog.objects.filter(action="certificate.revoke").count() == 1
     assert client.get(reverse("admin:onsite_certificate_changelist")).status_code == 200
+
+
+# --- Issuing for everyone: one queued run, in chunks, idempotent ----------------------------------------------
+
+
+def _staff_client(client):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    client.force_login(staff)
+    return staff
+
+
+def test_run_for_everyone_returns_at_once_then_the_task_issues(world, client, django_capture_on_commit_callbacks):
+    staff = _staff_client(client)
+    conference = world["conference"]
+    # The request only records and queues: without its on-commit callbacks (the task) nothing is issued.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("admin:onsite_certificaterun_add"), {"conference": conference.pk,
+                                                                             "delegation": ""})
+    run = CertificateRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:onsite_certificaterun_change", args=[run.pk])
+    assert (run.status, run.total, run.processed, run.requested_by) == ("queued", 3, 0, staff)
+    assert not Certificate.objects.exists() and len(callbacks) == 1
+    assert AuditLog.objects.filter(action="certificate.run").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()  # the queued task, run eagerly
+    run.refresh_from_db()
+    assert (run.status, run.processed, run.issued, run.refreshed, run.skipped) == ("done", 3, 3, 0, 0)
+    assert set(Certificate.objects.values_list("participant__first_name", flat=True)) == {"Amal", "Marie", "Idriss"}
+    assert all(Certificate.objects.values_list("file", flat=True))
+    page = client.get(response["Location"]).content.decode()
+    assert "3 of 3" in page and "Done" in page
+    # Asked again: the same certificates are brought up to date, none issued twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:onsite_certificaterun_add"), {"conference": conference.pk, "delegation": ""})
+    again = CertificateRun.objects.order_by("-pk").first()
+    assert (again.status, again.issued, again.refreshed) == ("done", 0, 3)
+    assert AuditLog.objects.filter(action="certificate.issue").count() == 3 and Certificate.objects.count() == 3
+
+
+def test_run_for_one_delegation_and_nobody_checked_in(world, client, django_capture_on_commit_callbacks):
+    _staff_client(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:onsite_certificaterun_add"), {"conference": world["conference"].pk,
+                                                                 "delegation": world["egypt"].pk})
+    run = CertificateRun.objects.get()
+    assert (run.status, run.issued, run.delegation) == ("done", 2, world["egypt"])
+    assert set(Certificate.objects.values_list("participant__first_name", flat=True)) == {"Amal", "Marie"}
+    # A conference where nobody was checked in: refused with the reason, nothing queued.
+    empty = ConferenceFactory()
+    ParticipantFactory(conference=empty)
+    response = client.post(reverse("admin:onsite_certificaterun_add"), {"conference": empty.pk, "delegation": ""})
+    assert response.status_code == 200 and "no participant of this choice was checked in" in response.content.decode()
+    assert CertificateRun.objects.count() == 1
+    # Another conference's delegation: refused.
+    response = client.post(reverse("admin:onsite_certificaterun_add"), {"conference": empty.pk,
+                                                                        "delegation": world["egypt"].pk})
+    assert "This delegation belongs to another conference." in response.content.decode()
+    assert CertificateRun.objects.count() == 1
+
+
+def test_redelivered_task_issues_nothing_twice(world, monkeypatch, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from onsite.tasks import certificate_run_task
+
+    monkeypatch.setattr(services, "CERTIFICATE_RUN_CHUNK", 1)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.certificate_run_request(world["conference"], actor=None)
+    # A worker died after its first chunk had committed (one certificate, the cursor past its participant).
+    first = min(world[key].pk for key in ("amal", "marie", "idriss"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_issue(type(world["amal"]).objects.get(pk=first))
+    stale = timezone.now() - datetime.timedelta(hours=1)
+    CertificateRun.objects.filter(pk=run.pk).update(status="running", heartbeat_at=stale, processed=1, issued=1,
+                                                    last_participant_id=first)
+    # While another worker holds a live lease, a duplicate delivery leaves the run alone.
+    CertificateRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    assert certificate_run_task.apply(kwargs={"run_id": run.pk}).get() == "running"
+    assert Certificate.objects.count() == 1
+    # The lease lapsed: the redelivered task carries on after the committed chunk; delivered again, it is done.
+    CertificateRun.objects.filter(pk=run.pk).update(heartbeat_at=stale)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certificate_run_task.apply(kwargs={"run_id": run.pk}).get() == "done"
+        assert certificate_run_task.apply(kwargs={"run_id": run.pk}).get() == "done"
+    run.refresh_from_db()
+    assert (run.processed, run.issued, run.refreshed, run.skipped) == (3, 3, 0, 0)
+    assert Certificate.objects.count() == 3
+    assert AuditLog.objects.filter(action="certificate.issue").count() == 3
+    assert certificate_run_task.apply(kwargs={"run_id": run.pk + 999}).get() == "missing"
+
+
+def test_run_list_queries(world, client, django_assert_num_queries, django_capture_on_commit_callbacks):
+    _staff_client(client)
+    url = reverse("admin:onsite_certificaterun_changelist")
+    with django_capture_on_commit_callbacks(execute=False):
+        services.certificate_run_request(world["conference"], actor=None)
+    client.get(url)  # warm the session and content types
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=False):
+        for delegation in (world["egypt"], world["chad"], None):
+            services.certificate_run_request(world["conference"], actor=None, delegation=delegation)
+    with django_assert_num_queries(5):
+        page = client.get(url).content.decode()
+    assert (page.count("0 of 3"), page.count("0 of 2"), page.count("0 of 1")) == (2, 1, 1)
+
+
+# --- The participant's status page links their own certificate ------------------------------------------------
+
+
+def test_status_page_links_own_certificate_only(world, client, settings, django_capture_on_commit_callbacks):
+    settings.ACCORD_DEFAULT_CONFERENCE = world["conference"].slug
+    amal = world["amal"]
+    client.force_login(amal.user)
+    status_url = reverse("registration:register_status")
+    download = reverse("registration:certificate_download", args=[amal.public_id])
+    assert download not in client.get(status_url).content.decode()  # not issued yet
+    _issue_all(world, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(participant=amal)
+    page = client.get(status_url).content.decode()
+    assert download in page and reverse("registration:certificate_verify", args=[certificate.code]) in page
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(reverse("registration:certificate_verify", args=[certificate.code])).status_code == 200
+    # Another participant's id: 404.
+    other = client.get(reverse("registration:certificate_download", args=[world["idriss"].public_id]))
+    assert other.status_code == 404
+    # Revoked: the link is gone and the download refused.
+    services.certificate_revoke(certificate, reason="Issued by mistake")
+    assert download not in client.get(status_url).content.decode()
+    assert client.get(download).status_code == 404
+
+
+def test_status_page_without_check_in_has_no_certificate_panel(world, client, settings):
+    settings.ACCORD_DEFAULT_CONFERENCE = world["conference"].slug
+    absent = world["absent"]
+    absent.user = UserFactory()
+    absent.save(update_fields=["user"])
+    client.force_login(absent.user)
+    page = client.get(reverse("registration:register_status")).content.decode()
+    assert "certificate-title" not in page
