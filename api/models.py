@@ -29,3 +29,7 @@ class HashedToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+# The integration tokens (api/integration/models.py), a HashedToken too: imported here for Django to find them.
+from .integration.models import IntegrationToken  # noqa: E402,F401

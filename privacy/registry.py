@@ -28,7 +28,8 @@ from django.db import models
 from .enums import RetentionKind
 
 #: The apps whose models must all be declared.
-PROJECT_APPS = ("conference", "registration", "sessions_app", "logistics", "onsite", "cooperation", "privacy", "demo")
+PROJECT_APPS = ("conference", "registration", "sessions_app", "logistics", "onsite", "cooperation", "privacy", "demo",
+                "api")
 
 
 @dataclass(frozen=True)
