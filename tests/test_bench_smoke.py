@@ -65,3 +65,15 @@ def test_bench_invitations_quick_delivers_each_once():
     lines = {line.split("  ")[0].strip(): line.split() for line in out.splitlines() if line.strip()}
     assert lines["delivered"][1:3] == ["20", "20"], out
     assert lines["duplicates (same invitee twice)"][-2:] == ["0", "0"], out
+
+
+def test_bench_scale_quick_measures_each_page_with_one_and_many_conferences():
+    out = run_bench("scale.py", 600)
+    assert "3 conferences × 20 participants against one" in out, out
+    pages = ("admin list (filter)", "admin list (filter + search)", "dashboard", "export (CSV)", "desk search", "scan",
+             "public day page", "focal-point portal")
+    lines = {line.strip().split(":")[0]: line for line in out.splitlines() if line.startswith("  ") and ": p50 " in line}
+    assert sorted(lines) == sorted(pages), out
+    for page in pages:
+        # The same number of queries with three conferences as with one: no query grows with the other meetings.
+        assert "target equal met" in lines[page], lines[page]
