@@ -1,0 +1,1 @@
+"""The test suite's PostgreSQL backend: Django's own, emptying the tables with DELETE (see ``base``)."""
