@@ -49,3 +49,20 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'
+
+
+class DeviceTokenAuthentication(BearerTokenAuthentication):
+    """A check-in device's token (``dev_…``): ``request.user`` is the device's own account, ``request.auth`` the
+    ``DeviceToken`` with its device and conference."""
+
+    kind = "dev"
+    select_related = ("device__conference", "device__user")
+
+    @property
+    def model(self):
+        from .models import DeviceToken
+
+        return DeviceToken
+
+    def user_for(self, row):
+        return row.device.user

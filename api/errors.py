@@ -14,6 +14,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -88,9 +89,12 @@ def exception_handler(exc, context):
             code, message = str(exc.default_code), str(exc.detail)
             return Response(error_body(code, message), status=exc.status_code, headers=headers)
         if code == "throttled" and exc.wait is not None:
-            message = _("Too many requests: wait %(seconds)d seconds before sending more.") % {
-                "seconds": int(exc.wait) + 1
-            }
+            seconds = int(exc.wait) + 1
+            message = ngettext(
+                "Too many requests: wait %(seconds)d second before sending more.",
+                "Too many requests: wait %(seconds)d seconds before sending more.",
+                seconds,
+            ) % {"seconds": seconds}
             return Response(error_body(code, message), status=exc.status_code, headers=headers)
         return Response(error_body(code), status=exc.status_code, headers=headers)
     logger.exception("API view failed", exc_info=exc)

@@ -7,3 +7,12 @@ from rest_framework.permissions import BasePermission
 class DenyAll(BasePermission):
     def has_permission(self, request, view) -> bool:
         return False
+
+
+class IsDevice(BasePermission):
+    """The call carries a valid device token (``api.authentication.DeviceTokenAuthentication``)."""
+
+    def has_permission(self, request, view) -> bool:
+        from .models import DeviceToken
+
+        return isinstance(request.auth, DeviceToken)

@@ -31,3 +31,7 @@ class AddressRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class DeviceRateThrottle(TokenRateThrottle):
+    scope = "device"

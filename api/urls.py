@@ -4,12 +4,17 @@ script served apart so the CSP needs no inline script), and the version 1 routes
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import errors
+from . import errors, views_devices
 
 app_name = "api"
 
 v1 = [
     # --- devices: enrollment, scans, the offline list (api/views_devices.py) ---------------------------------
+    path("devices/enroll/", views_devices.EnrollView.as_view(), name="device_enroll"),
+    path("devices/me/", views_devices.DeviceMeView.as_view(), name="device_me"),
+    path("devices/participants/", views_devices.OfflineListView.as_view(), name="device_participants"),
+    path("devices/participants/<str:public_id>/photo/", views_devices.PhotoView.as_view(), name="device_photo"),
+    path("scans/", views_devices.ScanView.as_view(), name="device_scan"),
     # --- integration: the read-only lists (api/urls_integration.py, owned by the integration work) -----------
     path("", include("api.urls_integration")),
     # -----------------------------------------------------------------------------------------------------------

@@ -417,6 +417,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0) or None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# A device's one-time enrollment code (its QR code on the admin page) works this many minutes.
+ACCORD_DEVICE_ENROLLMENT_MINUTES = env_int("ACCORD_DEVICE_ENROLLMENT_MINUTES", 15)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
     "DESCRIPTION": "Check-in devices (enrollment, scans, the offline list) and the read-only integration API.",

@@ -26,6 +26,8 @@ from .badges import token_from_code
 #: Device clocks are trusted for offline scans within this window; otherwise the server time is used.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 MAX_OFFLINE_AGE = datetime.timedelta(days=3)
+#: ...or from this long before the conference's first day (badges collected early, a device long offline).
+EARLIEST_BEFORE_OPENING = datetime.timedelta(days=7)
 
 
 @dataclass
@@ -35,6 +37,9 @@ class ScanOutcome:
     participant: Participant | None = None
     checked_in_at: datetime.datetime | None = None
     duplicate: bool = False
+    #: For ``already``: when and by whom (staff or device) the participant was first checked in or scanned in.
+    seen_at: datetime.datetime | None = None
+    seen_by: str = ""
 
     @property
     def ok(self) -> bool:
@@ -65,13 +70,33 @@ def _who(user) -> str:
     return user.get_full_name() or user.email or user.get_username()
 
 
-def _clock(scanned_at: datetime.datetime | None) -> datetime.datetime:
+def earliest_scan_time(conference: Conference, now: datetime.datetime) -> datetime.datetime:
+    """The earliest device time a scan keeps: 3 days back, or a week before the conference's first day (its
+    midnight in the conference's zone), whichever is earlier."""
+    opening = datetime.datetime.combine(conference.start_date, datetime.time.min, tzinfo=conference.tz)
+    return min(now - MAX_OFFLINE_AGE, opening - EARLIEST_BEFORE_OPENING)
+
+
+def scan_time_refusal(conference: Conference, scanned_at: datetime.datetime) -> str | None:
+    """Why a device's time of a scan cannot be kept (in the future beyond the clock skew, or long before the
+    conference), or None. The desk pages fall back to the server's time; the device API refuses the scan."""
+    now = timezone.now()
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at, datetime.UTC)
+    if scanned_at > now + CLOCK_SKEW:
+        return _("The scan's time is in the future: check the device's clock.")
+    if scanned_at < earliest_scan_time(conference, now):
+        return _("The scan's time is long before the conference: check the device's clock.")
+    return None
+
+
+def _clock(scanned_at: datetime.datetime | None, conference: Conference) -> datetime.datetime:
     now = timezone.now()
     if scanned_at is None:
         return now
     if timezone.is_naive(scanned_at):
         scanned_at = timezone.make_aware(scanned_at, datetime.UTC)
-    if scanned_at > now + CLOCK_SKEW or scanned_at < now - MAX_OFFLINE_AGE:
+    if scanned_at > now + CLOCK_SKEW or scanned_at < earliest_scan_time(conference, now):
         return now
     return min(scanned_at, now)
 
@@ -94,6 +119,11 @@ def _message(result: str, participant: Participant | None, conference: Conferenc
             "conference": participant.conference if participant else "?"
         }
     return _("Invalid code: not an Accord badge, or damaged. Search the participant by name.")
+
+
+def scan_message(result: str, participant: Participant | None, conference: Conference) -> str:
+    """The sentence a scan's ``result`` shows (the desk pages' and the device API's), in the active language."""
+    return _message(result, participant, conference)
 
 
 def _judge(badge: Badge, conference: Conference) -> tuple[str | None, Participant]:
@@ -170,7 +200,14 @@ def _replay(existing: CheckIn, conference: Conference) -> ScanOutcome:
     return ScanOutcome(
         result=existing.result, message=_message(existing.result, participant, conference),
         participant=participant, checked_in_at=participant.checked_in_at if participant else None, duplicate=True,
+        **_seen(existing.result, participant),
     )
+
+
+def _seen(result: str, participant: Participant | None) -> dict:
+    if result != CheckInResult.ALREADY or participant is None:
+        return {}
+    return {"seen_at": participant.checked_in_at, "seen_by": _who(participant.checked_in_by)}
 
 
 def checkin_scan(
@@ -194,7 +231,7 @@ def checkin_scan(
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
         raise ValueError("client_id must be 1 to 64 characters")
-    when = _clock(scanned_at)
+    when = _clock(scanned_at, conference)
     staff = actor if getattr(actor, "pk", None) else None
     # A resend (known client id) is found by the unique client id at the insert, which rolls the scan back, and
     # the first answer is replayed: the common first send needs no look-up beforehand.
@@ -218,7 +255,7 @@ def checkin_scan(
         return _replay(existing, conference)
     return ScanOutcome(
         result=result, message=_message(result, participant, conference), participant=participant,
-        checked_in_at=participant.checked_in_at if participant else None,
+        checked_in_at=participant.checked_in_at if participant else None, **_seen(result, participant),
     )
 
 
@@ -238,9 +275,9 @@ def attendance_scan(session, *, code: str, client_id: str, scanned_at=None, acto
     # A resend (known client id) finds the attendance it recorded, or is refused by the unique client id at the
     # insert: the common first scan needs no look-up of the client id beforehand.
     try:
-        attendance, created = Attendance.objects.get_or_create(
+        attendance, created = Attendance.objects.select_related("scanned_by").get_or_create(
             session=session, participant=participant,
-            defaults={"client_id": client_id, "scanned_at": _clock(scanned_at),
+            defaults={"client_id": client_id, "scanned_at": _clock(scanned_at, conference),
                       "scanned_by": actor if getattr(actor, "pk", None) else None},
         )
     except IntegrityError:
@@ -256,4 +293,5 @@ def attendance_scan(session, *, code: str, client_id: str, scanned_at=None, acto
     return ScanOutcome(
         result=CheckInResult.ALREADY, participant=participant,
         message=_("%(name)s was already scanned in to this session.") % {"name": participant.printed_name},
+        seen_at=attendance.scanned_at, seen_by=_who(attendance.scanned_by),
     )
