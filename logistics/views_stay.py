@@ -227,7 +227,9 @@ def hotel_bookings(request, conference, hotel_id: int):
         form = BookingForm(initial=_booking_initial(booking), candidates=candidates, prefix="booking")
     return render(request, "logistics/stay/hotel_bookings.html", {
         "conference": conference, "hotel": hotel, "bookings": data["bookings"], "requests": data["requests"],
-        "form": form, "request_form": request_form}, status=status)
+        "form": form, "request_form": request_form,
+        "changing": bool(form.initial.get("booking") or (form.is_bound and form.data.get("booking-booking")))},
+        status=status)
 
 
 @require_POST
