@@ -2,7 +2,8 @@
 
 * passport data (the travel document: number, expiry, issuing country, scan; the visa letter that prints them)
   and the date of birth: the visa officer's permission, ``logistics.view_traveldocument``;
-* bank details (the allowances, to come): the finance officer's, ``privacy.view_bank_details``.
+* bank details (where a funded participant's allowance is paid): the finance officer's,
+  ``privacy.view_bank_details``.
 
 A superuser holds every permission. Exports show the value only to a user who holds the permission, and a mask
 to everyone else; e-mails never carry these values, except the visa letter sent to its owner.
@@ -30,7 +31,12 @@ FIELDS = {
         "logistics.TravelDocument.date_of_birth",
         "logistics.VisaLetter.file",
     ],
-    BANK: [],
+    BANK: [
+        "logistics.BankDetails.account_holder",
+        "logistics.BankDetails.bank_name",
+        "logistics.BankDetails.iban",
+        "logistics.BankDetails.swift_bic",
+    ],
 }
 
 
