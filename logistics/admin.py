@@ -164,4 +164,5 @@ def issue_visa_letters(modeladmin, request, queryset):
         modeladmin.message_user(request, gettext("No participant selected."), messages.WARNING)
 
 
-from . import admin_stay, admin_travel  # noqa: E402,F401 - the stay, allowances and travel register theirs beside
+# The stay, allowances and travel register theirs beside; admin_legs adds the flight legs inline.
+from . import admin_legs, admin_stay, admin_travel  # noqa: E402,F401

@@ -1,7 +1,9 @@
 """The airport page on a phone (390×844, headless Chromium): staff tick a person picked up and another no-show,
-the counts change without a reload, nothing is wider than the screen, no axe-core violation and no console error
-(the page's script is static: the CSP allows no inline script), in English and Arabic."""
+the counts change without a reload; they move a person to another run and record a flight's delay with the
+page's forms (plain posts); nothing is wider than the screen, no axe-core violation and no console error (the
+page's script is static: the CSP allows no inline script), in English and Arabic."""
 
+import datetime
 
 import pytest
 from django.conf import settings as django_settings
@@ -21,6 +23,10 @@ def test_airport_page_on_a_phone(live_server, transactional_db, conference, trav
     run = TransferRun.objects.get(seats__participant=travel.adams)
     adams = TransferSeat.objects.get(participant=travel.adams)
     baker = TransferSeat.objects.get(participant=travel.baker)
+    hill = TransferSeat.objects.get(participant=travel.hill)
+    # A run ten minutes after Adams's, without a vehicle yet: where Hill is moved.
+    spare = TransferRun.objects.create(conference=conference, direction="inbound", airport="SSH", hotel="Hotel Nile",
+                                       pickup_at=run.pickup_at + datetime.timedelta(minutes=10))
     client = Client()
     client.force_login(travel.organizer)
     errors, found = [], []
@@ -49,9 +55,25 @@ def test_airport_page_on_a_phone(live_server, transactional_db, conference, trav
                     expect(page.locator("[data-count=planned]")).to_have_text("1")
                     expect(page.locator(f"li[data-seat='{adams.pk}'] [data-state-label]")).to_have_text("Picked up")
                     assert page.url.endswith(f"/logistics/airport/{run.pk}/")  # no reload, no redirect
+                    # Hill moves to the spare run (16:40 Cairo time) through the seat's "Move" form.
+                    seat = page.locator(f"li[data-seat='{hill.pk}']")
+                    seat.locator("summary").tap()
+                    seat.locator("select[name=run]").select_option(str(spare.pk))
+                    seat.locator("details button[type=submit]").tap()
+                    expect(page.locator(".messages")).to_contain_text("moved to the run of 16:40")
+                    expect(page.locator(f"li[data-seat='{hill.pk}']")).to_have_count(0)
+                    # On the spare run, MS 5 lands at 16:40 instead of 16:00: Hill goes to a later run.
+                    page.goto(f"{live_server.url}/logistics/airport/{spare.pk}/")
+                    page.select_option("#delay-flight", "MS5")
+                    page.fill("#delay-arrival", "2023-07-09T16:40")
+                    page.locator(".airport-delay button[type=submit]").tap()
+                    expect(page.locator(".messages")).to_contain_text(
+                        "Flight MS5 delayed: 1 person moved to a later run.")
+                    page.goto(f"{live_server.url}/logistics/airport/{run.pk}/")
                 else:
                     assert page.get_attribute("html", "dir") == "rtl"
                     expect(page.locator("[data-count=picked_up]")).to_have_text("1")
+                page.locator("details.seat-move summary").first.tap()  # the move form open for the checks
                 width = page.evaluate("() => document.documentElement.scrollWidth")
                 assert width <= 390, (language, width)
                 if AXE.exists():
@@ -64,7 +86,10 @@ def test_airport_page_on_a_phone(live_server, transactional_db, conference, trav
     assert errors == []
     adams.refresh_from_db()
     baker.refresh_from_db()
+    hill.refresh_from_db()
     assert (adams.state, adams.marked_by, baker.state) == ("picked_up", travel.organizer, "no_show")
+    assert hill.run not in (run, spare) and hill.run.pickup_at == datetime.datetime(2023, 7, 9, 14, 10,
+                                                                                  tzinfo=datetime.UTC)
 
 
 @pytest.mark.browser
