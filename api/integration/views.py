@@ -18,6 +18,7 @@ from privacy.sensitive import BANK, PASSPORT
 from privacy.services.reads import record_read
 
 from ..schema import errors
+from . import schema as _schema  # noqa: F401 - the integration token's security scheme
 from . import selectors
 from .authentication import IntegrationRateThrottle, IntegrationTokenAuthentication
 from .enums import IntegrationScope
