@@ -86,8 +86,7 @@ class Device(models.Model):
         return self.name
 
     def allows(self, point: str, session_id: int | None = None) -> bool:
-        """Whether this device may scan at ``point`` (a door: the session must be one of ``doors``; the caller
-        passes the ids it prefetched, or this asks the database)."""
+        """Whether this device may scan at ``point`` (a door: ``session_id`` must be one of ``doors``, one query)."""
         if point == ScanPoint.DESK:
             return self.at_desk
         if point == ScanPoint.AIRPORT:

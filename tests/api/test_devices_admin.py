@@ -85,3 +85,28 @@ def test_device_changelist_queries(admin, conference, organizer, django_assert_n
     with django_assert_num_queries(5):
         response = admin.get(reverse("admin:api_device_changelist"))
     assert response.content.decode().count("Device ") >= count
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_token_and_scan_changelists_queries(admin, conference, organizer, device_client, django_assert_num_queries,
+                                            count):
+    from onsite.services.badges import badge_code
+    from tests.onsite.factories import approved_with_badge
+
+    for index in range(count):
+        _device, _row, token = enrolled(conference, organizer, name=f"Device {index}")
+        person = approved_with_badge(conference=conference)
+        device_client(token).post("/api/v1/scans/", {"code": badge_code(person.badge), "nonce": f"n{index}",
+                                                     "scanned_at": "2023-07-10T07:00:00Z", "point": "desk"},
+                                  format="json")
+    admin.get(reverse("admin:api_devicetoken_changelist"))  # warm the session
+
+    # The session and its user (2), the count, the page with each row's device, the conferences of the filter.
+    with django_assert_num_queries(5):
+        tokens = admin.get(reverse("admin:api_devicetoken_changelist"))
+    # The session's user, the conference (time zone), the counts (2), the page with device and participant, the
+    # dates of the hierarchy, the conferences of the filter...: the same for one and many scans.
+    with django_assert_num_queries(8):
+        scans = admin.get(reverse("admin:api_devicescan_changelist"))
+    assert tokens.content.decode().count("test phone") == count
+    assert scans.content.decode().count('<td class="field-result">ok</td>') == count
