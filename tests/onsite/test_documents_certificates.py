@@ -222,6 +222,8 @@ def test_run_for_everyone_returns_at_once_then_the_task_issues(world, client, dj
 
 def test_run_for_one_delegation_and_nobody_checked_in(world, client, django_capture_on_commit_callbacks):
     _staff_client(client)
+    form = client.get(reverse("admin:onsite_certificaterun_add")).content.decode()
+    assert 'name="conference"' in form and 'name="delegation"' in form
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:onsite_certificaterun_add"), {"conference": world["conference"].pk,
                                                                  "delegation": world["egypt"].pk})
