@@ -202,6 +202,11 @@ class DelegationNameFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         delegations = field.remote_field.model.objects.complex_filter(field.get_limit_choices_to())
+        # The list narrowed to one conference (its "By conference" filter): that conference's delegations only,
+        # not every delegation of every meeting of the year.
+        conference_id = request.GET.get("conference__id__exact", "")
+        if conference_id.isdigit():
+            delegations = delegations.filter(conference_id=conference_id)
         return [(delegation.pk, delegation.display_name()) for delegation in delegations_by_name(delegations)]
 
 

@@ -82,6 +82,29 @@ PARTICIPANT_READONLY = [
 ]
 
 
+class ConferenceCountryFilter(CountryFilter):
+    """django-countries' nationality filter; with the list narrowed to one conference, only the nationalities of
+    that conference's participants (not a DISTINCT over every participant of every meeting)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.conference_id = request.GET.get("conference__id__exact", "")
+        super().__init__(field, request, params, model, model_admin, field_path)
+
+    def lookup_choices(self, changelist):
+        if not self.conference_id.isdigit():
+            yield from super().lookup_choices(changelist)
+            return
+        codes = set(
+            Participant.objects.filter(conference_id=self.conference_id)
+            .order_by()
+            .values_list(self.field_path, flat=True)
+            .distinct()
+        )
+        for code, name in self.field.get_choices(include_blank=False):
+            if code in codes:
+                yield code, name
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
     list_display = [
@@ -89,7 +112,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "conference", ("delegation", DelegationNameFilter), "delegation__kind", "category", "status",
-        ("nationality", CountryFilter),
+        ("nationality", ConferenceCountryFilter),
         "gender", ("endorsed_at", admin.EmptyFieldListFilter),
     ]
     # The search box; what it finds is get_search_results' (names accent- and form-insensitive, ranked).
@@ -99,6 +122,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["delegation", "conference"]
     list_per_page = 100
+    # No count of every participant of every conference on each page (Django's advice for large tables).
+    show_full_result_count = False
     ordering = ["last_name", "first_name", "id"]
     autocomplete_fields = ["user"]
     raw_id_fields = ["delegation"]
