@@ -518,3 +518,19 @@ def test_nonce_race_control_a_lookup_alone_lets_both_through(conference, organiz
     assert [seen for seen, _outcome in results] == [False, False]
     assert sorted(outcome for _seen, outcome in results) == ["constraint", "recorded"]
     assert DeviceScan.objects.filter(nonce="same").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_hotel_devices_scanning_one_guest_at_once_record_one_arrival(conference, organizer, device_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("the race is tested on PostgreSQL")
+    tokens = [enrolled(conference, organizer, name=f"Hotel {index}", at_desk=False, at_hotel=True)[2]
+              for index in range(2)]
+    person = approved_with_badge(conference=conference)
+
+    results, errors = _at_once(lambda index: scan(device_client(tokens[index]), badge_code(person.badge),
+                                                  point="hotel").json()["result"])
+
+    assert errors == []
+    assert sorted(results) == ["already", "ok"]
+    assert DeviceScan.objects.filter(participant=person, point="hotel", result="ok").count() == 1
