@@ -90,3 +90,16 @@ def test_bench_badges_quick_prints_every_figure_beside_its_target():
     by_worker = next(line for line in out.splitlines() if line.startswith("cold batch pages by worker: "))
     counts = [int(part.rsplit(": ", 1)[1]) for part in by_worker.split(": ", 1)[1].split(", ")]
     assert len(counts) == 2 and sum(counts) == 20, out
+
+
+def test_bench_api_quick_scans_through_the_api_counting_each_badge_once():
+    out = run_bench("api.py", 600)
+    for figure in ("api scans answered/s (20/s offered)", "api scan p50 / p95 at 20/s", "api scan errors",
+                   "api answers", "api server CPU/scan"):
+        assert figure in out, out
+    lines = {line.strip().split("  ")[0]: line for line in out.splitlines() if line.startswith("  api ")}
+    assert lines["api scan errors"].split()[3:5] == ["0", "0"], out
+    # Every scan reached the check-in service through the device tokens; resends counted nothing twice.
+    assert "'ok':" in lines["api answers"], out
+    recorded, answered = lines["api check-ins recorded / badges answered ok"].split("ok", 1)[1].split()[0:3:2]
+    assert recorded == answered and int(recorded) > 0, out
