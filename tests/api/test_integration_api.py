@@ -64,14 +64,14 @@ def world(conference):
     now = timezone.now()
     CheckIn.objects.create(conference=conference, participant=amal, client_id="scan-1", result="ok", scanned_at=now)
     CheckIn.objects.create(conference=conference, participant=claire, client_id="scan-2", result="ok", scanned_at=now)
-    # "!": an unusable password, no hashing (1 s of CPU each on a busy machine); the client logs in by force.
-    focal = UserFactory(username="focal@example.org", password="!")
+    # password=None: an unusable one, no hashing (1 s of CPU each on a busy machine); the client logs in by force.
+    focal = UserFactory(username="focal@example.org", password=None)
     egypt.focal_points.add(focal)
-    organizer = _perms(UserFactory(username="organizer@example.org", is_staff=True, password="!"),
+    organizer = _perms(UserFactory(username="organizer@example.org", is_staff=True, password=None),
                        "view_participant", "view_delegation", "view_session", "view_checkin")
-    visa_officer = _perms(UserFactory(username="visa@example.org", is_staff=True, password="!"),
+    visa_officer = _perms(UserFactory(username="visa@example.org", is_staff=True, password=None),
                           "view_participant", "view_traveldocument", "view_bank_details")
-    admin = StaffFactory(username="admin@example.org", password="!")
+    admin = StaffFactory(username="admin@example.org", password=None)
     return {
         "conference": conference, "other_conference": other_conference, "egypt": egypt, "france": france,
         "amal": amal, "omar": omar, "claire": claire, "stranger": stranger, "public": public, "internal": internal,
