@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,7 +15,7 @@ from conference.admin import RefusalAsMessageMixin
 
 from .enums import IntegrationScope
 from .models import IntegrationToken
-from .services import DEFAULT_LIFETIME, integration_token_create, integration_token_revoke
+from .services import integration_token_create, integration_token_revoke
 
 
 class IntegrationTokenForm(forms.ModelForm):
@@ -73,7 +72,7 @@ class IntegrationTokenAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
         created = integration_token_create(
             conference=data["conference"], user=data["user"], delegation=data.get("delegation"),
             name=data["name"], scopes=data["scopes"],
-            expires_at=data.get("expires_at") or timezone.now() + DEFAULT_LIFETIME, actor=request.user,
+            expires_at=data.get("expires_at"), actor=request.user,
         )
         obj.pk = created.row.pk
         obj.prefix = created.row.prefix

@@ -15,12 +15,36 @@ from django.http import Http404
 
 from conference.models import Conference, Delegation
 from onsite.models import CheckIn
+from privacy.enums import ReadWhere, RetentionKind
 from privacy.sensitive import BANK, PASSPORT
+from privacy.services.reads import record_read
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 from sessions_app.models import Session
 
 from .models import IntegrationToken
+
+#: Where an API read goes in the read log: the integration API hands the data to another system, as an export.
+READ_WHERE = ReadWhere.EXPORT
+
+
+def related_row(row, name: str):
+    """A reverse one-to-one row, or None when the participant has none (select_related cached its absence)."""
+    try:
+        return getattr(row, name)
+    except AttributeError:
+        return None
+
+
+def record_sensitive_reads(rows, token: IntegrationToken, sensitive: frozenset[str]) -> None:
+    """One read-log entry per participant of ``rows`` shown with passport data (``travel_document``) or bank
+    details (``bank_details``): one insert per class, whatever the number of rows."""
+    for kind, related in ((PASSPORT, "travel_document"), (BANK, "bank_details")):
+        if kind not in sensitive:
+            continue
+        shown = [row for row in rows if related_row(row, related) is not None]
+        if shown:
+            record_read(shown, reader=token.user, kind=RetentionKind.SENSITIVE, what=related, where=READ_WHERE)
 
 
 def _visible_delegations(token: IntegrationToken, conference: Conference) -> QuerySet[Delegation]:

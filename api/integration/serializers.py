@@ -20,14 +20,7 @@ from privacy.sensitive import BANK, PASSPORT
 from registration.enums import ParticipantCategory, ParticipantStatus
 from sessions_app.enums import SessionKind
 
-
-def related_row(row, name: str):
-    """A reverse one-to-one row, or None when the participant has none (select_related cached its absence)."""
-    try:
-        return getattr(row, name)
-    except AttributeError:
-        return None
-
+from .selectors import related_row
 
 # --- filters --------------------------------------------------------------------------------------------------
 

@@ -13,10 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from privacy.enums import ReadWhere, RetentionKind
-from privacy.sensitive import BANK, PASSPORT
-from privacy.services.reads import record_read
-
 from ..schema import errors
 from . import schema as _schema  # noqa: F401 - the integration token's security scheme
 from . import selectors
@@ -32,11 +28,7 @@ from .serializers import (
     ParticipantSerializer,
     SessionFilter,
     SessionSerializer,
-    related_row,
 )
-
-#: Where an API read goes in the read log: the integration API hands the data to another system, as an export.
-READ_WHERE = ReadWhere.EXPORT
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="The conference's code")
 
@@ -74,17 +66,6 @@ class IntegrationView(GenericAPIView):
         return page, self.get_paginated_response(serializer.data)
 
 
-def record_sensitive_reads(rows, token, sensitive: frozenset[str]) -> None:
-    """One read-log entry per participant shown with passport data (``travel_document``) or bank details."""
-    for kind, related, what in ((PASSPORT, "travel_document", "travel_document"),
-                                (BANK, "bank_details", "bank_details")):
-        if kind not in sensitive:
-            continue
-        shown = [row for row in rows if related_row(row, related) is not None]
-        if shown:
-            record_read(shown, reader=token.user, kind=RetentionKind.SENSITIVE, what=what, where=READ_WHERE)
-
-
 LIST_ERRORS = errors(400, 401, 403, 404, 429)
 ONE_ERRORS = errors(401, 403, 404, 429)
 
@@ -106,7 +87,7 @@ class ParticipantList(IntegrationView):
         sensitive = sensitive_classes(self.token)
         rows = selectors.participants(self.token, conference, sensitive=sensitive, **filters)
         page, response = self.paged(rows, sensitive=sensitive)
-        record_sensitive_reads(page, self.token, sensitive)
+        selectors.record_sensitive_reads(page, self.token, sensitive)
         return response
 
 
@@ -122,7 +103,7 @@ class ParticipantDetail(IntegrationView):
         sensitive = sensitive_classes(self.token)
         row = selectors.participant(self.token, conference, public_id, sensitive=sensitive)
         data = ParticipantSerializer(row, context={"request": request, "sensitive": sensitive}).data
-        record_sensitive_reads([row], self.token, sensitive)
+        selectors.record_sensitive_reads([row], self.token, sensitive)
         return Response(data)
 
 
