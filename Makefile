@@ -9,6 +9,8 @@ DEV_STAMP := $(VENV)/.dev-installed
 # The test suite talks to the real PostgreSQL and Redis (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accord
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist workers (each its own test database and Redis database: tests/conftest.py); 0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run serve test lint audit bench messages compilemessages syslibs check-deploy clean worker beat
 
@@ -43,7 +45,7 @@ beat: $(BASE_STAMP)
 
 test: $(DEV_STAMP) syslibs
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	  $(PY) -m pytest -q $(PYTEST_ARGS)
+	  $(PY) -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

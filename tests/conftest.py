@@ -1,6 +1,7 @@
 import copy
 import os
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery.result import allow_join_result
@@ -22,6 +23,30 @@ def pytest_configure(config):
         if not isinstance(connections["default"], DatabaseWrapper):  # made before this hook: make it anew
             connections["default"].close()
             del connections["default"]
+    _own_redis_database_per_xdist_worker(settings)
+
+
+def _own_redis_database_per_xdist_worker(settings):
+    """Under pytest-xdist (``make test`` runs 2 workers) each worker has its own test database (pytest-django adds
+    ``_gw0``, ``_gw1``) and here its own Redis database: base + 1 + the worker's number (redis://…/11: gw0 on 12,
+    gw1 on 13). The worker tests start real Celery workers that empty their broker's database and read its
+    ``celery`` queue and results: two xdist workers on one broker would take each other's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    broker = settings.CELERY_BROKER_URL or ""
+    if not worker.startswith("gw") or not broker.startswith("redis://"):
+        return
+    url = urlsplit(broker)
+    base = int(url.path.strip("/") or 0)
+    own = urlunsplit(url._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
+    settings.CELERY_BROKER_URL = own
+    os.environ["CELERY_BROKER_URL"] = own  # processes the tests start with this environment
+    if getattr(settings, "CELERY_RESULT_BACKEND", None) == broker:
+        settings.CELERY_RESULT_BACKEND = own
+    cache = settings.CACHES["default"]
+    if cache.get("LOCATION") == broker:
+        cache["LOCATION"] = own
+    celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+    celery_app.conf.result_backend = settings.CELERY_RESULT_BACKEND
 
 
 @pytest.fixture(autouse=True)
