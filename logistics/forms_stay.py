@@ -42,9 +42,9 @@ class BookingForm(forms.Form):
     guest = forms.CharField(label=pgettext_lazy("rooming list", "Guest"), widget=forms.Select)
     room_type = forms.ChoiceField(label=pgettext_lazy("rooming list", "Room type"), choices=RoomType.choices)
     roommate = forms.CharField(label=pgettext_lazy("rooming list", "Roommate"), required=False, widget=forms.Select)
-    check_in = forms.DateField(label=pgettext_lazy("hotel booking", "Check-in"), required=False, widget=DATE,
+    check_in = forms.DateField(label=pgettext_lazy("rooming list", "Check-in date"), required=False, widget=DATE,
                                help_text=_("Leave both dates empty to take the participant's travel dates."))
-    check_out = forms.DateField(label=pgettext_lazy("hotel booking", "Check-out"), required=False, widget=DATE)
+    check_out = forms.DateField(label=pgettext_lazy("rooming list", "Check-out date"), required=False, widget=DATE)
     notes = forms.CharField(label=_("Notes for the hotel"), required=False, max_length=300)
 
     def __init__(self, *args, candidates=(), **kwargs):

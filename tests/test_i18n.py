@@ -109,7 +109,7 @@ def test_catalogs_up_to_date_with_code(tmp_path):
         pytest.fail("GNU gettext is needed to check the catalogs (apt-get install gettext; .ci/run installs it)")
     work = tmp_path / "src"
     work.mkdir()
-    for name in ("manage.py", "conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "privacy", "demo",
+    for name in ("manage.py", "conference", "registration", "sessions_app", "onsite", "logistics", "cooperation", "privacy", "api", "demo",
                  "templates", "static/js", "locale"):
         source = BASE / name
         if source.is_dir():

@@ -160,7 +160,7 @@ class CertificateRun(models.Model):
                               default=CertificateRunStatus.QUEUED)
     total = models.PositiveIntegerField(_("participants"), default=0)
     processed = models.PositiveIntegerField(_("processed"), default=0)
-    issued = models.PositiveIntegerField(_("issued"), default=0)
+    issued = models.PositiveIntegerField(_("certificates issued"), default=0)
     refreshed = models.PositiveIntegerField(_("brought up to date"), default=0)
     skipped = models.PositiveIntegerField(_("skipped"), default=0)
     last_participant_id = models.PositiveBigIntegerField(default=0)
