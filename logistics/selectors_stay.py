@@ -315,8 +315,9 @@ def allowance_for(conference, allowance_id):
             .select_related("participant__conference", "participant__delegation").first())
 
 
-#: The stored finance copies of the allowances: bank details masked, and with them (the finance officer's).
-FINANCE_FILES = {"finance": "allowances.xlsx", "finance-bank": "allowances-bank-details.xlsx"}
+#: The stored finance copy of the allowances (bank details masked; the finance officer's copy with them is built at
+#: each download by :func:`finance_lines_with_bank`, never stored).
+FINANCE_FILES = {"finance": "allowances.xlsx"}
 
 
 def payment_sheet_files(conference) -> dict:
@@ -348,11 +349,11 @@ def payment_sheet_file(conference, name: str, *, reader, show_bank: bool) -> str
     and for the finance officer's copy those with bank details once more as sensitive."""
     from django.core.files.storage import default_storage
 
-    from .models import Allowance, BankDetails
+    from .models import Allowance
     folder = f"payment-sheets/{conference.pk}"
     lines = Allowance.objects.filter(participant__conference=conference).select_related("participant")
     if name == FINANCE_FILES["finance"]:
-        stored = f"{folder}/{FINANCE_FILES['finance-bank' if show_bank else 'finance']}"
+        stored = f"{folder}/{FINANCE_FILES['finance']}"
         what = "allowance"
     elif name.endswith(".pdf") and conference.delegations.filter(code=name[:-4]).exists():
         stored = f"{folder}/{name}"
@@ -364,12 +365,24 @@ def payment_sheet_file(conference, name: str, *, reader, show_bank: bool) -> str
         return None
     people = [line.participant for line in lines]
     _record(people, reader=reader, kind=RetentionKind.TRAVEL_HOTEL, what=what, where=ReadWhere.DOWNLOAD)
-    if show_bank and name == FINANCE_FILES["finance"]:
-        with_bank = set(BankDetails.objects.filter(participant__in=[p.pk for p in people])
-                        .values_list("participant_id", flat=True))
-        _record([p for p in people if p.pk in with_bank], reader=reader, kind=RetentionKind.SENSITIVE,
-                what="bank_details", where=ReadWhere.DOWNLOAD)
     return stored
+
+
+def finance_lines_with_bank(conference, *, reader) -> tuple[list, dict]:
+    """The finance officer's copy of the allowances: the lines (:func:`allowance_lines`) and each participant's bank
+    details unmasked ({participant id: {field: value}}), read from the rows at each download (never stored). Every
+    participant listed goes to the read log (travel and hotel), and those with bank details once more as
+    sensitive. The caller checks ``privacy.view_bank_details``. Two queries and the read-log inserts."""
+    from .models import BANK_FIELDS, BankDetails
+
+    lines = allowance_lines(conference)
+    bank = {row.participant_id: {name: getattr(row, name) for name in BANK_FIELDS}
+            for row in BankDetails.objects.filter(participant__conference=conference)}
+    people = [line.participant for line in lines]
+    _record(people, reader=reader, kind=RetentionKind.TRAVEL_HOTEL, what="allowance", where=ReadWhere.DOWNLOAD)
+    _record([p for p in people if p.pk in bank], reader=reader, kind=RetentionKind.SENSITIVE, what="bank_details",
+            where=ReadWhere.DOWNLOAD)
+    return lines, bank
 
 
 def bank_details_on_file(participant):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from conference.services import AccordError, audit_record, field_changes
 from registration.models import Participant
 
-from .models import Allowance, DsaRate
+from .models import BANK_FIELDS, Allowance, DsaRate
 from .selectors import stay_nights
 
 CENT = Decimal("0.01")
@@ -212,8 +212,8 @@ def allowance_mark_paid(allowance: Allowance, *, actor) -> Allowance:
 
 def payment_sheets_render(conference, *, actor) -> dict[str, str]:
     """Render every delegation's payment sheet (PDF, in the delegation's language) and the finance XLSX, and store
-    them (``payment-sheets/<conference id>/``, replacing the previous ones). Returns {delegation code, "finance"
-    (bank details masked) or "finance-bank" (with them): stored name}. Called by
+    them (``payment-sheets/<conference id>/``, replacing the previous ones). Returns {delegation code or "finance"
+    (the finance XLSX, bank details masked): stored name}. Called by
     ``tasks_stay.render_payment_sheets_task``, never in a request; the download decides who gets which copy."""
     from collections import defaultdict
 
@@ -240,19 +240,19 @@ def payment_sheets_render(conference, *, actor) -> dict[str, str]:
         default_storage.delete(name)
         stored[delegation.code] = default_storage.save(
             name, ContentFile(render_payment_sheet(conference, delegation, rows, language=language)))
-    # Two finance copies, both with the bank columns: masked (what anyone with the logistics role downloads) and
-    # with the values (served only to the finance officer: ``privacy.view_bank_details``).
+    # The finance copy is stored with the bank columns masked (what anyone with the logistics role downloads). The
+    # finance officer's copy with the values is never stored: it is built at each download from the bank details'
+    # rows (``selectors_stay.finance_lines_with_bank``), so the purge of those rows leaves no copy behind.
     from privacy.sensitive import mask
 
     from .models import BankDetails
 
     bank = {row.participant_id: row for row in BankDetails.objects.filter(participant__conference=conference)}
-    for key, shown in (("finance", False), ("finance-bank", True)):
-        cells = {pid: {name: mask(getattr(row, name), allowed=shown) for name in BANK_FIELDS}
-                 for pid, row in bank.items()}
-        name = f"{folder}/{FINANCE_FILES[key]}"
-        default_storage.delete(name)
-        stored[key] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines, bank=cells)))
+    cells = {pid: {name: mask(getattr(row, name), allowed=False) for name in BANK_FIELDS} for pid, row in bank.items()}
+    name = f"{folder}/{FINANCE_FILES['finance']}"
+    default_storage.delete(name)
+    default_storage.delete(f"{folder}/allowances-bank-details.xlsx")  # a copy with the values stored by an earlier version
+    stored["finance"] = default_storage.save(name, ContentFile(render_allowances_xlsx(lines, bank=cells)))
     audit_record(actor=actor, action="logistics.payment_sheets_render", conference=conference,
                  changes={"files": sorted(stored.values())})
     return stored
@@ -278,7 +278,6 @@ def allowances_compute_funded(conference, *, actor) -> dict[str, int]:
     return counts
 
 
-BANK_FIELDS = ("account_holder", "bank_name", "iban", "swift_bic")
 
 
 def may_see_bank_details(user) -> bool:

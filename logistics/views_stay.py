@@ -368,8 +368,14 @@ def payment_sheets_page(request, conference):
 @staff_required
 def payment_sheet_download(request, conference, name: str):
     _guard(request)
-    stored = selectors_stay.payment_sheet_file(conference, name, reader=request.user,
-                                                show_bank=services_allowances.may_see_bank_details(request.user))
+    show_bank = services_allowances.may_see_bank_details(request.user)
+    if name == selectors_stay.FINANCE_FILES["finance"] and show_bank:
+        from .rendering_allowances import render_allowances_xlsx
+
+        lines, bank = selectors_stay.finance_lines_with_bank(conference, reader=request.user)
+        return FileResponse(io.BytesIO(render_allowances_xlsx(lines, bank=bank)), as_attachment=True,
+                            content_type=selectors_stay.ROOMING_FORMATS["xlsx"][1], filename=name)
+    stored = selectors_stay.payment_sheet_file(conference, name, reader=request.user, show_bank=show_bank)
     if stored is None:
         raise Http404
     content_type = "application/pdf" if name.endswith(".pdf") else selectors_stay.ROOMING_FORMATS["xlsx"][1]

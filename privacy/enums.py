@@ -44,6 +44,9 @@ READ_WHAT_LABELS = {
     "visa_letter": _("visa support letter"),
     "travel": _("travel and hotel details"),
     "badge": _("badge (with the photo)"),
+    "allowance": _("allowance (DSA) lines"),
+    "payment_sheet": _("allowance payment sheet"),
+    "bank_details": _("bank details"),
 }
 
 

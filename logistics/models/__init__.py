@@ -1,7 +1,7 @@
 """logistics' models, one module per part: ``travel`` (passport data, travel plan, visa letter); the travel
 logistics and the stay (itineraries, transfers, hotels, allowances) add theirs beside it, imported here."""
 
-from .allowances import Allowance, BankDetails, DsaRate
+from .allowances import BANK_FIELDS, Allowance, BankDetails, DsaRate
 from .itinerary import (
     DelegationFunding,
     Itinerary,
@@ -16,7 +16,7 @@ from .travel import TravelDocument, TravelPlan, VisaLetter, visa_letter_path
 from .travel_pdfs import TravelPdf
 
 __all__ = [
-    "Allowance", "BankDetails", "DsaRate", "Hotel", "RoomBlock", "RoomBooking", "RoomingListSend", "RoommateRequest",
+    "BANK_FIELDS", "Allowance", "BankDetails", "DsaRate", "Hotel", "RoomBlock", "RoomBooking", "RoomingListSend", "RoommateRequest",
     "StayRules",
     "DelegationFunding", "Itinerary", "ItineraryChangeRequest", "ItineraryLeg", "ManifestPrint", "TravelSettings",
     "TransferRun", "TransferSeat", "Vehicle", "TravelPdf",

@@ -88,6 +88,10 @@ class Allowance(models.Model):
         return f"{self.participant} — {self.total} {self.currency}"
 
 
+#: The bank details an allowance needs (sensitive: ``privacy.view_bank_details``), in the order exports show them.
+BANK_FIELDS = ("account_holder", "bank_name", "iban", "swift_bic")
+
+
 class BankDetails(models.Model):
     """Where a funded participant's allowance is paid. Sensitive: shown only to holders of the finance officer's
     permission (``privacy.sensitive.BANK``: ``privacy.view_bank_details``), never in an audit entry or e-mail,
