@@ -58,8 +58,12 @@ def test_badge_batch_cold_chunks_rendered_by_two_workers_and_a_killed_chunk_rede
         seen_progress = set()
         killed = None
         while True:
-            if killed is None and any("badge_batch_chunk" in line and "received" in line for line in workers[0].lines):
-                time.sleep(0.3)  # mid-render (a chunk of 4 takes a second or more)
+            # The first worker's pool process is killed in the middle of its second chunk: its first one is done
+            # (so both workers have rendered a part whatever happens next), and a chunk of 4 takes 0.2 s or more.
+            lines = list(workers[0].lines)
+            done = next((i for i, line in enumerate(lines) if "badge_batch_chunk" in line and "succeeded" in line), None)
+            if killed is None and done is not None and any(
+                    "badge_batch_chunk" in line and "received" in line for line in lines[done + 1:]):
                 killed = child_pids(workers[0].process.pid)
                 for pid in killed:  # the pool process dies with its chunk; the worker starts another
                     os.kill(pid, signal.SIGKILL)
