@@ -124,6 +124,18 @@ def needs(request, conference):
 # booking, list, line or file of another conference answers 404 as a missing one does. Every write is one call
 # of a service (checks, lock, audit entry); its refusal is shown on the field it names, and nothing is saved.
 
+def _saved(request, form, write, message: str, *, to: str | None = None):
+    """Call ``write`` (one service call): on its refusal, show it on the field it names and answer None; else say
+    ``message`` and answer the redirect (to ``to``, a URL name, or back to this page)."""
+    try:
+        write()
+    except AccordError as error:
+        add_service_error(form, error)
+        return None
+    messages.success(request, message)
+    return redirect(to or request.path)
+
+
 def _guard(request) -> None:
     if not may_manage_logistics(request.user):
         raise Http404
@@ -184,13 +196,10 @@ def hotel_bookings(request, conference, hotel_id: int):
             elif request_form.cleaned_data["requested"] and requested is None:
                 request_form.add_error("requested", _("Would share with: no participant has this reference."))
             else:
-                try:
-                    services_stay.roommate_request_save(participant, requested=requested, actor=request.user)
-                except AccordError as error:
-                    add_service_error(request_form, error)
-                else:
-                    messages.success(request, _("Sharing request saved."))
-                    return redirect(request.path)
+                saved = _saved(request, request_form, lambda: services_stay.roommate_request_save(
+                    participant, requested=requested, actor=request.user), _("Sharing request saved."))
+                if saved:
+                    return saved
         status = 400
     elif request.method == "POST":
         form = BookingForm(request.POST, candidates=candidates, prefix="booking")
@@ -210,15 +219,11 @@ def hotel_bookings(request, conference, hotel_id: int):
             else:
                 dates = {"check_in": cleaned["check_in"], "check_out": cleaned["check_out"]} if cleaned.get(
                     "check_in") else {}
-                try:
-                    services_stay.room_booking_save(hotel=hotel, guest=guest, roommate=roommate,
-                                                    room_type=cleaned["room_type"], notes=cleaned["notes"],
-                                                    actor=request.user, booking=booking, **dates)
-                except AccordError as error:
-                    add_service_error(form, error)
-                else:
-                    messages.success(request, _("Room saved."))
-                    return redirect(request.path)
+                saved = _saved(request, form, lambda: services_stay.room_booking_save(
+                    hotel=hotel, guest=guest, roommate=roommate, room_type=cleaned["room_type"],
+                    notes=cleaned["notes"], actor=request.user, booking=booking, **dates), _("Room saved."))
+                if saved:
+                    return saved
         status = 400
     elif request.GET.get("change"):
         booking = selectors_stay.booking_for(hotel, request.GET["change"])
@@ -287,13 +292,10 @@ def allowances_page(request, conference):
     if request.method == "POST" and action == "rate":
         rate_form = DsaRateForm(request.POST, prefix="rate")
         if rate_form.is_valid():
-            try:
-                services_allowances.dsa_rate_save(conference, actor=request.user, **rate_form.cleaned_data)
-            except AccordError as error:
-                add_service_error(rate_form, error)
-            else:
-                messages.success(request, _("DSA rate saved."))
-                return redirect(request.path)
+            saved = _saved(request, rate_form, lambda: services_allowances.dsa_rate_save(
+                conference, actor=request.user, **rate_form.cleaned_data), _("DSA rate saved."))
+            if saved:
+                return saved
         status = 400
     elif request.method == "POST" and action == "compute":
         counts = services_allowances.allowances_compute_funded(conference, actor=request.user)
@@ -332,13 +334,11 @@ def allowance_edit(request, conference, allowance_id: int):
     if request.method == "POST":
         form = AllowanceForm(request.POST)
         if form.is_valid():
-            try:
-                services_allowances.allowance_compute(allowance.participant, actor=request.user, **form.cleaned_data)
-            except AccordError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Allowance saved."))
-                return redirect("registration:logistics_allowances")
+            saved = _saved(request, form, lambda: services_allowances.allowance_compute(
+                allowance.participant, actor=request.user, **form.cleaned_data), _("Allowance saved."),
+                to="registration:logistics_allowances")
+            if saved:
+                return saved
         status = 400
     else:
         form = AllowanceForm(initial={"nights": allowance.nights, "journeys": allowance.journeys,
@@ -396,13 +396,10 @@ def _bank_details_page(request, participant, *, back_url: str):
     if request.method == "POST":
         form = BankDetailsForm(request.POST)
         if form.is_valid():
-            try:
-                services_allowances.bank_details_save(participant, actor=request.user, **form.cleaned_data)
-            except AccordError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Bank details saved."))
-                return redirect(request.path)
+            saved = _saved(request, form, lambda: services_allowances.bank_details_save(
+                participant, actor=request.user, **form.cleaned_data), _("Bank details saved."))
+            if saved:
+                return saved
         status = 400
     else:
         form = BankDetailsForm()

@@ -66,6 +66,12 @@ def filter_delegation(token: IntegrationToken, conference: Conference, code: str
     return delegation
 
 
+def _filtered(rows: QuerySet, **lookups) -> QuerySet:
+    """``rows`` narrowed by each lookup that was given (a filter left out or empty narrows nothing), in primary-key
+    order so that pages stay stable."""
+    return rows.filter(**{lookup: value for lookup, value in lookups.items() if value not in (None, "")}).order_by("pk")
+
+
 def participants(
     token: IntegrationToken,
     conference: Conference,
@@ -86,15 +92,7 @@ def participants(
     rows = Participant.objects.filter(conference=conference).select_related(*related)
     if token.for_focal_point:
         rows = rows.filter(delegation_id=token.delegation_id)
-    if delegation is not None:
-        rows = rows.filter(delegation=delegation)
-    if status:
-        rows = rows.filter(status=status)
-    if category:
-        rows = rows.filter(category=category)
-    if updated_since is not None:
-        rows = rows.filter(updated_at__gte=updated_since)
-    return rows.order_by("pk")
+    return _filtered(rows, delegation=delegation, status=status, category=category, updated_at__gte=updated_since)
 
 
 def participant(token: IntegrationToken, conference: Conference, public_id: str, *,
@@ -120,11 +118,7 @@ def delegations(
         .select_related("head")
         .annotate(approved_count=Count("participants", filter=Q(participants__status=ParticipantStatus.APPROVED)))
     )
-    if kind:
-        rows = rows.filter(kind=kind)
-    if updated_since is not None:
-        rows = rows.filter(updated_at__gte=updated_since)
-    return rows.order_by("pk")
+    return _filtered(rows, kind=kind, updated_at__gte=updated_since)
 
 
 def delegation(token: IntegrationToken, conference: Conference, code: str) -> Delegation:
@@ -145,11 +139,7 @@ def sessions(
     rows = Session.objects.filter(conference=conference).select_related("room")
     if token.for_focal_point:
         rows = rows.filter(is_public=True)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if updated_since is not None:
-        rows = rows.filter(updated_at__gte=updated_since)
-    return rows.order_by("pk")
+    return _filtered(rows, kind=kind, updated_at__gte=updated_since)
 
 
 def checkins(
@@ -165,10 +155,4 @@ def checkins(
     rows = CheckIn.objects.filter(conference=conference).select_related("participant__delegation")
     if token.for_focal_point:
         rows = rows.filter(participant__delegation_id=token.delegation_id)
-    if delegation is not None:
-        rows = rows.filter(participant__delegation=delegation)
-    if result:
-        rows = rows.filter(result=result)
-    if since is not None:
-        rows = rows.filter(received_at__gte=since)
-    return rows.order_by("pk")
+    return _filtered(rows, participant__delegation=delegation, result=result, received_at__gte=since)
