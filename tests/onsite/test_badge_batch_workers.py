@@ -87,7 +87,8 @@ def test_badge_batch_cold_chunks_rendered_by_two_workers_and_a_killed_chunk_rede
     assert received > 10, log[-3000:]
     # Each chunk says which worker process rendered it; both did, and together they rendered every page once.
     renderers = {(part["worker"], part["pid"]) for part in batch.parts}
-    assert len(renderers) == 2 and len({worker for worker, _pid in renderers}) == 2, batch.parts
+    # (the killed worker's restarted pool process may render later chunks too: a third pid of the same worker)
+    assert len({worker for worker, _pid in renderers}) == 2, batch.parts
     assert sum(part["rendered"] for part in batch.parts) == BADGES
     assert BadgePage.objects.filter(badge__participant__conference=conference).count() == BADGES
     with batch.file.open("rb") as handle:
