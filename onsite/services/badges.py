@@ -129,34 +129,46 @@ def badge_formats(conference: Conference) -> list[str]:
     return [conference.badge_format if conference.badge_format in SHEET_SIZE else BadgeFormat.A6]
 
 
-def badge_data(participant: Participant, *, badge: Badge | None = None, badge_format: str | None = None) -> dict:
+def badge_data(participant: Participant, *, badge: Badge | None = None, badge_format: str | None = None,
+               memo: dict | None = None) -> dict:
     """Everything one badge shows, as a plain JSON-able dict, in the participant's language.
 
     Needs ``participant.conference`` and ``participant.delegation`` (select them) and the badge (pass it, or
     ``participant.badge`` is used). ``badge_format``: the conference's first format unless given. Names are
-    printed as given; the template escapes them.
+    printed as given; the template escapes them. ``memo``: a dict kept across the calls of one batch, where what
+    many badges share (the conference's lines and each delegation's label and flag, per language) is worked out
+    once.
     """
     badge = badge or participant.badge
     conference = participant.conference
     badge_format = badge_format or badge_formats(conference)[0]
     language = participant.preferred_language or "en"
+    memo = {} if memo is None else memo
     with translation.override(language):
         delegation: Delegation | None = participant.delegation
         flag = ""
         if delegation is not None:
-            delegation_label = delegation.display_name(language)
-            flag = flag_path(delegation.country.code if delegation.country else "")
+            key = ("delegation", delegation.pk, language)
+            if key not in memo:
+                memo[key] = (delegation.display_name(language),
+                             flag_path(delegation.country.code if delegation.country else ""))
+            delegation_label, flag = memo[key]
         else:
             delegation_label = participant.organization
+        key = ("conference", conference.pk, language)
+        if key not in memo:
+            memo[key] = {
+                "dir": "rtl" if translation.get_language_bidi() else "ltr",
+                "conference_name": conference.localized_name(language),
+                "dates": _dates(conference),
+                "city": conference.localized_city(language),
+            }
         name = participant.printed_name
         name_ar = participant.badge_name_ar
         data = {
             "format": badge_format,
             "lang": language,
-            "dir": "rtl" if translation.get_language_bidi() else "ltr",
-            "conference_name": conference.localized_name(language),
-            "dates": _dates(conference),
-            "city": conference.localized_city(language),
+            **memo[key],
             "name": name,
             "name_class": _size_class(name, _NAME_SIZES),
             "name_ar": name_ar,
@@ -692,8 +704,9 @@ def _batch_rows(batch: BadgeBatch) -> tuple[str, list[tuple[Participant, str, Ba
         page.badge_id: page
         for page in BadgePage.objects.filter(badge__in=[p.badge for p in participants], badge_format=badge_format)
     }
+    memo: dict = {}
     rows = [
-        (participant, badge_fingerprint(badge_data(participant, badge_format=badge_format)),
+        (participant, badge_fingerprint(badge_data(participant, badge_format=badge_format, memo=memo)),
          pages.get(participant.badge.pk))
         for participant in participants
     ]
@@ -786,8 +799,9 @@ def badge_batch_chunk_render(*, batch_id: int, participant_ids: list[int], badge
         for page in BadgePage.objects.filter(badge__in=[p.badge for p in participants], badge_format=badge_format)
     }
     todo = []
+    memo: dict = {}
     for participant in participants:
-        data = badge_data(participant, badge_format=badge_format)
+        data = badge_data(participant, badge_format=badge_format, memo=memo)
         fingerprint = badge_fingerprint(data)
         page = pages.get(participant.badge.pk)
         if not _page_current(page, fingerprint):
