@@ -1,7 +1,7 @@
 """Load bench: the app under gunicorn (production settings) against PostgreSQL and Redis, driven by locust.
 
     python bench/load.py [--seconds S] [--users 50] [--rush-users 300] [--rush-pause 3,10] [--concurrency 16]
-                         [--doors 4] [--checkin-rate 100] [--workers 2] [--threads 4] [--think 1]
+                         [--doors 4] [--checkin-rate 100] [--arrivals poisson] [--workers 2] [--threads 4] [--think 1]
                          [--phases registration,rush,agenda,checkin] [--repeat 1] [--quick]
 
 Load as people arrive, four phases, each for a bounded time after a warm-up that is not counted:
@@ -18,8 +18,11 @@ Load as people arrive, four phases, each for a bounded time after a warm-up that
 * check-in: the first morning at the desk, ``--concurrency`` desks (default 16) scanning badges
   (``desk_scan``) and ``--doors`` door scanners (default 4) scanning at a session's door (``desk_session_scan``),
   the scans arriving at ``--checkin-rate`` a second all together (default 100; a real desk peak is about 5 a
-  second), each scanner at a constant rate (locust's ``constant_throughput``) whatever the answers. Check-ins and
-  door attendance are reset before each check-in phase: each badge answers ``ok`` once, then ``already``.
+  second). People arrive at each scanner independently (``--arrivals poisson``, the default: exponential gaps
+  drawn ahead, whatever the answers took); ``--arrivals constant`` paces each scanner at a fixed rate instead
+  (locust's ``constant_throughput``), which after the cold server's first slow answers lines all the scanners up
+  into bursts of one scan each, every ``scanners / rate`` seconds, for the rest of the run. Check-ins and door
+  attendance are reset before each check-in phase: each badge answers ``ok`` once, then ``already``.
 
 The client is locust (``bench/locustfile.py``, locust used as a library: ``Environment``, a local runner,
 ``FastHttpUser``), run in a process of its own for each phase (gevent monkey-patches the standard library when
@@ -429,11 +432,12 @@ def agenda_phase(server, plan: Plan, seconds: float, warmup: float, concurrency:
 
 
 def checkin_phase(server, plan: Plan, seconds: float, warmup: float, desks: int, doors: int,
-                  rate: float) -> PhaseResult:
+                  rate: float, arrivals: str = "poisson") -> PhaseResult:
     reset_desk(plan)
     doors = doors if "door_scan" in plan.paths else 0
-    return run_client(server, f"{PHASE_TITLES['checkin']} ({desks} desks + {doors} doors, {rate:g}/s offered)", {
+    return run_client(server, f"{PHASE_TITLES['checkin']} ({desks} desks + {doors} doors, {rate:g}/s offered, {arrivals} arrivals)", {
         "phase": "checkin", "users": desks + doors, "desks": desks, "doors": doors, "rate": rate,
+        "arrivals": arrivals,
         "warmup": warmup, "seconds": seconds, "cookies": plan.staff_cookies, "codes": plan.codes,
         "paths": plan.paths,
     })
@@ -540,7 +544,7 @@ def run_phases(server, plan: Plan, phases: list[str], args) -> dict[str, PhaseRe
             results[phase] = agenda_phase(server, plan, seconds, args.warmup, args.concurrency)
         elif phase == "checkin":
             results[phase] = checkin_phase(server, plan, seconds, args.warmup, args.concurrency, args.doors,
-                                           args.checkin_rate)
+                                           args.checkin_rate, args.arrivals)
         r = results[phase]
         print(f"{phase}: done ({len(r.latencies)} ok, {r.errors} errors in {r.seconds:.1f} s)", flush=True)
     return results
@@ -559,6 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doors", type=int, default=4, help="door scanners during the check-in (default 4)")
     parser.add_argument("--checkin-rate", type=float, default=100.0,
                         help="scans a second from all desks and doors together (default 100)")
+    parser.add_argument("--arrivals", choices=("poisson", "constant"), default="poisson",
+                        help="when scans arrive at each scanner: independently (poisson, default) or paced at a "
+                             "fixed rate (constant)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: one per core)")
     parser.add_argument("--threads", type=int, default=4,
                         help="threads per worker (default 4, gthread: they overlap the PostgreSQL round trips and "

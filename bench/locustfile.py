@@ -13,11 +13,14 @@ The plan (all keys required unless said):
 * ``host``: ``http://127.0.0.1:PORT`` (nothing else is accepted: the bench only loads its own server);
 * ``phase``: ``registration`` (step-3 POSTs with a pause), ``rush`` (each user walks GET step, POST step, GET
   status with a pause before each page), ``agenda`` (anonymous day page GETs, no pause) or ``checkin`` (desk and
-  door scanners, each scanning at a constant rate);
+  door scanners: people arrive at each scanner independently, gaps drawn from an exponential distribution, a
+  Poisson stream of ``rate / scanners`` a second; ``arrivals: "constant"`` paces each scanner at a constant rate
+  instead);
 * ``users``, ``warmup``, ``seconds``; ``pause``: ``[min, max]`` seconds between two pages of a user (optional);
 * ``cookies``: one ``{"session": ..., "csrf": ...}`` per user (registration, rush, check-in);
 * ``paths``: ``step``, ``next_step``, ``status``, ``agenda``, ``desk_scan``, ``door_scan`` as the phase needs;
-* ``codes``, ``desks``, ``doors``, ``rate`` (scans a second, all scanners together) for the check-in.
+* ``codes``, ``desks``, ``doors``, ``rate`` (scans a second, all scanners together), ``arrivals`` (``poisson``,
+  the default, or ``constant``) for the check-in.
 
 Timing: users arrive over the first part of ``warmup``; requests answered then are not counted. The script prints
 ``window-start``, ``window-mid`` and ``window-stop`` (one line each, flushed) when the measured window opens, is
@@ -190,15 +193,27 @@ def build_user_classes(plan: dict, recorder: Recorder) -> list[type]:
         scanners = plan["desks"] + plan["doors"]
         per_scanner = plan["rate"] / scanners
 
+        poisson = plan.get("arrivals", "poisson") == "poisson"
+
         class Scanner(BenchUser):
             abstract = True
-            wait_time = constant_throughput(per_scanner)
             path = ""
             kind = ""
 
             def on_start(self) -> None:
                 super().on_start()
                 gevent.sleep(random.uniform(0, 1 / per_scanner))  # the scanners do not scan in step
+                self.next_scan = time.monotonic()
+
+            def wait_time(self) -> float:
+                """Until this scanner's next arrival. Poisson: the arrival times are drawn ahead (exponential gaps,
+                whatever the answers took), so a slow answer neither delays the later arrivals nor lines the
+                scanners up. Constant: every ``1 / per_scanner`` seconds; after a stall (a cold server's first
+                answers) all the scanners come back in step and stay so: bursts of one scan a scanner."""
+                if not poisson:
+                    return constant_throughput(per_scanner)(self)
+                self.next_scan += random.expovariate(per_scanner)
+                return max(0.0, self.next_scan - time.monotonic())
 
             def code(self) -> str:
                 raise NotImplementedError
