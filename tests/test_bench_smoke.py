@@ -49,7 +49,7 @@ def test_bench_load_quick_prints_figures_against_targets():
     # The rush walks the three pages; desks and the door scanner both answered.
     rush = out.split("registration rush (10 users, pauses 0.1-0.3 s):")[1].split("\n")
     assert all(page in rush[1] for page in ("GET step", "POST step", "GET status")), out
-    checkin = out.split("check-in scans (4 desks + 1 doors, 20/s offered):")[1].split("\n")[0]
+    checkin = out.split("check-in scans (4 desks + 1 doors, 20/s offered, poisson arrivals):")[1].split("\n")[0]
     assert "'desk ok'" in checkin and "'door ok'" in checkin, out
     # --repeat 2: both runs' figures side by side, and how many runs met each target.
     summary = out.split("2 runs: each figure run by run, and how many runs met its target")[1]
