@@ -26,8 +26,8 @@ def main(requests: int = 200) -> None:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from sessions_app import selectors, services
-    from sessions_app.agenda import render_agenda
     from sessions_app.models import Session
+    from sessions_app.rendering import render_agenda
 
     conference = selectors.programme_conference()
     if conference is None or not Session.objects.filter(conference=conference).exists():

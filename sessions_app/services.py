@@ -499,7 +499,7 @@ def agenda_file_refresh(conference: Conference, language: str, *, force: bool = 
 
     Skips the rendering when the stored file already matches the programme (unless ``force``).
     """
-    from .agenda import render_agenda
+    from .rendering import render_agenda
 
     if not languages.is_known(language):
         raise AccordError(_("Unknown language."))

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from conference.lists import join_list
 from onsite.services.badges import badge_data
-from sessions_app.agenda import render_agenda
+from sessions_app.rendering import render_agenda
 from tests.factories import ConferenceFactory, RoomFactory, SessionFactory
 from tests.onsite.factories import approved_with_badge
 

@@ -246,7 +246,7 @@ def test_french_programme_pages_spacing(client, french_world):
 
 
 def test_french_agenda_pdf_spacing(french_world):
-    from sessions_app.agenda import render_agenda
+    from sessions_app.rendering import render_agenda
 
     text = _pdf_text(render_agenda(french_world["conference"], "fr"))
     assert "Modération\u202f:" in text and "Interprétation\u202f:" in text and "10:30–12:00" in text

@@ -10,8 +10,8 @@ from conference.enums import LanguageCode
 from conference.models import Conference, default_languages
 from registration.emails import build_email
 from registration.imports import _language
-from sessions_app.agenda import agenda_html
 from sessions_app.forms import AgendaFilterForm, RoomAdminForm
+from sessions_app.rendering import agenda_html
 from tests.factories import ConferenceFactory
 
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from sessions_app import services
-from sessions_app.agenda import render_agenda
 from sessions_app.models import AgendaFile
+from sessions_app.rendering import render_agenda
 from tests.factories import DelegationFactory, ParticipantFactory, SessionRoleFactory
 
 from .conftest import cairo

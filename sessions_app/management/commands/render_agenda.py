@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conference import languages
 from conference.models import Conference
-from sessions_app.agenda import render_agenda
+from sessions_app.rendering import render_agenda
 
 
 class Command(BaseCommand):
