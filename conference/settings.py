@@ -445,6 +445,9 @@ ACCORD_INVITATION_RETRY_BACKOFF_MAX = env_int("ACCORD_INVITATION_RETRY_BACKOFF_M
 ACCORD_BADGE_BATCH_LEASE_SECONDS = env_int("ACCORD_BADGE_BATCH_LEASE_SECONDS", 300)
 # A batch's missing badges render in chunks of this many, one Celery task each (any worker takes them).
 ACCORD_BADGE_CHUNK_SIZE = env_int("ACCORD_BADGE_CHUNK_SIZE", 50)
+# A batch of more pages than this is merged in a child process (qpdf holds ~0.13 MB a page until it writes; the
+# child gives it back when it ends, a worker would keep it).
+ACCORD_BADGE_MERGE_IN_PROCESS = env_int("ACCORD_BADGE_MERGE_IN_PROCESS", 500)
 ACCORD_PHOTO_MAX_BYTES = env_int("ACCORD_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 ACCORD_PHOTO_MAX_PIXELS = env_int("ACCORD_PHOTO_MAX_PIXELS", 40_000_000)
 ACCORD_DEFAULT_CONFERENCE = env("ACCORD_DEFAULT_CONFERENCE", "sharm2023")

@@ -82,14 +82,17 @@ def test_bench_scale_quick_measures_each_page_with_one_and_many_conferences():
 def test_bench_badges_quick_prints_every_figure_beside_its_target():
     out = run_bench("badges.py", 300, "--database", worker_database_url(), "--broker", settings.CELERY_BROKER_URL)
     for figure in ("pre-rendered batch of 20:", "cold batch of 20, 2 workers:", "desk badge: pre-rendered",
-                   "peer (reportlab) 20 badges:", "worker peak RSS: chunk task", "worker peak RSS: merge of 20 pages",
-                   "worker peak RSS: merge of 40 pages", "merge peak RSS 40 / 20"):
+                   "peer (reportlab) 20 badges:", "worker peak RSS: chunk task",
+                   "worker peak RSS: batch file of 20 pages", "worker peak RSS: batch file of 40 pages",
+                   "worker peak RSS 40 / 20 pages"):
         assert figure in out, out
     assert "target <= 0.5 s" in out and "target >= 5x" in out and "target <= peer" in out, out
     # The cold batch's chunks were taken by both workers.
     by_worker = next(line for line in out.splitlines() if line.startswith("cold batch pages by worker: "))
     counts = [int(part.rsplit(": ", 1)[1]) for part in by_worker.split(": ", 1)[1].split(", ")]
     assert len(counts) == 2 and sum(counts) == 20, out
+    # The larger batch file was merged in a child process (over ACCORD_BADGE_MERGE_IN_PROCESS, 20 here).
+    assert "batch file of 40 pages" in out and "merged in a child process, the child's peak" in out, out
 
 
 def test_bench_api_quick_scans_through_the_api_counting_each_badge_once():

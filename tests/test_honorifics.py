@@ -164,7 +164,7 @@ def test_badge_prints_the_arabic_woman_judge_title(conference):
 
 
 def test_badge_document_language_follows_its_badges(conference):
-    from onsite.services.badges import render_badges_html
+    from onsite.rendering import render_badges_html
 
     french = badge_data(approved_with_badge(conference=conference, title="judge", gender="male", preferred_language="fr"))
     english = badge_data(approved_with_badge(conference=conference, preferred_language="en"))

@@ -51,7 +51,7 @@ def render_tent_cards(conference: Conference, cards: list[dict]) -> bytes:
 
 def render_certificate(data: dict) -> bytes:
     """One certificate of attendance (``data`` from ``services.certificate_data``) as PDF bytes, in its language."""
-    from onsite.services.badges import qr_data_uri
+    from onsite.rendering import qr_data_uri
 
     language = data["language"]
     with translation.override(language):

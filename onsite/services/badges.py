@@ -1,8 +1,9 @@
-"""Badges: check-in tokens, the pure renderer, the cached single badge for the desk, and batches.
+"""Badges: check-in tokens, what a badge shows, the cached single badge for the desk, and batches.
 
 Three layers (pretix badges): :func:`badge_data` turns a participant into a plain dict (everything the badge
-shows, already translated into the participant's language); :func:`render_badges` is pure (dicts in, PDF bytes
-out, no database); the services below store files and record who printed what.
+shows, already translated into the participant's language); the renderer is pure (``onsite/rendering.py``: dicts
+in, PDF bytes out, no database; the page operations in ``onsite/pdfpages.py``); the services below store files
+and record who printed what.
 
 The QR code carries ``Signer(salt=...).sign(Badge.token)``: the token is random (never a database id or personal
 data) and the signature lets the desk refuse a forged or garbled code before any lookup.
@@ -10,14 +11,12 @@ data) and the signature lets the desk refuse a forged or garbled code before any
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
-import io
 import json
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -26,7 +25,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Least
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -40,9 +38,12 @@ from conference.services import AccordError, audit_record
 from registration.enums import ParticipantStatus
 from registration.models import Participant
 
+from .. import pdfpages
 from ..enums import BatchStatus
 from ..flags import flag_path
 from ..models import Badge, BadgeBatch, BadgePage, BadgePrint, RevokedBadgeToken
+from ..pdfpages import impose_sheets, merge_pages
+from ..rendering import CHUNK_SIZE, LAYOUTS, SHEET_SIZE, render_badge_pages
 from ..tasks import (
     badge_batch_chunk_task,
     badge_batch_fail_task,
@@ -56,12 +57,6 @@ logger = logging.getLogger(__name__)
 SIGNING_SALT = "accord.registration.badge.checkin"
 #: Bump when the badge template changes in a way that must invalidate every cached single-badge PDF.
 TEMPLATE_VERSION = "2"
-LAYOUTS = ("single", "sheet")
-SHEET_SIZE = {BadgeFormat.A6: 4, BadgeFormat.CR80: 10}
-#: Badges rendered per chunk (one WeasyPrint document, one task): bounds a worker's memory
-#: (``settings.ACCORD_BADGE_CHUNK_SIZE`` for the batches).
-CHUNK_SIZE = 50
-STYLESHEETS = ["pdf/badge.css"]
 _NAME_SIZES = ((16, "size-xl"), (24, "size-l"), (34, "size-m"), (48, "size-s"))
 _NAME_AR_SIZES = ((20, "size-xl"), (30, "size-l"), (42, "size-m"), (60, "size-s"))
 #: Delegation names (countries up to "United Kingdom of Great Britain and Northern Ireland", organizations longer).
@@ -197,197 +192,7 @@ def badge_fingerprint(data: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-# --- the pure renderer ---------------------------------------------------------------------------
-
-
-def _qr_uri(code: str, badge_format: str = BadgeFormat.A6) -> str:
-    import segno
-
-    # A fixed mask skips segno's best-mask search (most of its time); every mask decodes. The image carries one
-    # pixel per module on A6 (30 mm: rasterizers scale it up without smoothing, image-rendering: pixelated) and
-    # four on the small CR80 code (19 mm), which some rasterizers would otherwise smooth into a blur.
-    scale = 4 if badge_format == BadgeFormat.CR80 else 1
-    return segno.make_qr(code, error="m", mask=4).png_data_uri(scale=scale, border=0)
-
-
-def qr_data_uri(text: str) -> str:
-    """A QR code of ``text`` as a PNG ``data:`` URI, the badges' code path (the certificates' verification link)."""
-    return _qr_uri(text, BadgeFormat.CR80)
-
-
-def _photo_uri(path: str) -> str:
-    """The (already re-encoded) photo as a data: URI we create ourselves; only JPEG and PNG bytes."""
-    if not path:
-        return ""
-    try:
-        content = Path(path).read_bytes()
-    except OSError:
-        return ""
-    if content.startswith(b"\xff\xd8\xff"):
-        mime = "image/jpeg"
-    elif content.startswith(b"\x89PNG\r\n\x1a\n"):
-        mime = "image/png"
-    else:
-        return ""
-    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
-
-
-def render_badges_html(items: Sequence[dict], *, layout: str = "single", badge_format: str | None = None) -> str:
-    """The HTML of one document with every badge (plain dicts from :func:`badge_data`)."""
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}")
-    badge_format = badge_format or (items[0]["format"] if items else BadgeFormat.A6)
-    badges = [
-        {
-            **item,
-            "format": badge_format,
-            "qr_uri": _qr_uri(item["code"], badge_format),
-            "photo_uri": _photo_uri(item["photo_path"]),
-        }
-        for item in items
-    ]
-    per_sheet = SHEET_SIZE.get(badge_format, 4)
-    sheets = [badges[i : i + per_sheet] for i in range(0, len(badges), per_sheet)]
-    # The document's language (PDF metadata, hyphenation): the badges' one when they share it, else the site's;
-    # each badge carries its own lang and dir.
-    languages = {item.get("lang") or settings.LANGUAGE_CODE for item in items}
-    language = languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
-    with translation.override(language):
-        return render_to_string(
-            "pdf/badges.html",
-            {"badges": badges, "sheets": sheets, "layout": layout, "badge_format": badge_format,
-             "language": language, "direction": "rtl" if translation.get_language_bidi() else "ltr"},
-        )
-
-
-def render_badges_document(items: Sequence[dict], *, layout: str = "single", badge_format: str | None = None):
-    """One laid-out WeasyPrint document for ``items`` (see :func:`render_badges`)."""
-    from conference.pdf import render_document
-
-    return render_document(
-        render_badges_html(items, layout=layout, badge_format=badge_format), stylesheets=STYLESHEETS, minimal_ua=True
-    )
-
-
-def render_badge_pages(items: Sequence[dict], *, badge_format: str | None = None) -> list[bytes]:
-    """Pure: one self-contained one-page PDF per badge (dicts from :func:`badge_data`), in order.
-
-    The badges are laid out as one WeasyPrint document (fonts and stylesheets shared: the costly part), then each
-    page is written on its own, with the subsets of only the glyphs it uses: a stored page is as small as a badge
-    rendered alone, and its content stream is the same. No database.
-    """
-    from conference.pdf import write_pdf
-
-    if not items:
-        return []
-    document = render_badges_document(items, layout="single", badge_format=badge_format)
-    if len(document.pages) != len(items):  # a badge that overflowed its page would shift every later one
-        raise RuntimeError(f"{len(items)} badges laid out on {len(document.pages)} pages")
-    return [write_pdf(document.copy([page])) for page in document.pages]
-
-
-def _open_page(source):
-    """A pikepdf document from a path (read lazily, from the file) or from bytes."""
-    import pikepdf
-
-    return pikepdf.open(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
-
-
-def _save(pdf, out) -> bytes | None:
-    if out is None:
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-        return buffer.getvalue()
-    pdf.save(out)
-    return None
-
-
-def merge_pages(sources: Iterable, *, out=None) -> bytes | None:
-    """Pure: the one-page PDFs ``sources`` (paths or bytes) as one document, pages copied as they are (pikepdf).
-
-    Opened from paths, qpdf reads each page's objects when it writes them: memory holds the page tree, not the
-    pages' fonts and images. Writes to ``out`` (a path or a binary file) or returns the bytes.
-    """
-    import pikepdf
-
-    merged = pikepdf.new()
-    opened = []
-    try:
-        for source in sources:
-            page_pdf = _open_page(source)
-            opened.append(page_pdf)
-            merged.pages.extend(page_pdf.pages)
-        if not opened:
-            raise ValueError("no badges to merge")
-        return _save(merged, out)
-    finally:
-        merged.close()
-        for page_pdf in opened:
-            page_pdf.close()
-
-
-_MM = 72 / 25.4
-#: Sheets on A4 portrait: where each badge goes (its lower-left corner, mm from the sheet's lower-left corner), in
-#: reading order; the badge's own size; the cut lines. As the HTML sheets did: four A6 (two by two, cut along the
-#: middle lines), ten CR80 (two by five, each card outlined).
-_SHEETS = {
-    BadgeFormat.A6: {
-        "size": (105.0, 148.0),
-        "cells": [(0.0, 148.5), (105.0, 148.5), (0.0, 0.5), (105.0, 0.5)],
-    },
-    BadgeFormat.CR80: {
-        "size": (85.6, 54.0),
-        "cells": [(19.4 + 85.6 * col, 297 - 13.5 - 54.0 * (row + 1)) for row in range(5) for col in range(2)],
-    },
-}
-
-
-def _crop_marks(badge_format: str) -> bytes:
-    """The sheet's own drawing under the badges: dashed cut lines (A6) or card outlines and a centre mark (CR80)."""
-    width, height = 210 * _MM, 297 * _MM
-    if badge_format == BadgeFormat.A6:
-        x, y = 105 * _MM, 148.5 * _MM
-        return (f"q 0 G 0.28 w [3 3] 0 d {x:.2f} 0 m {x:.2f} {height:.2f} l S 0 {y:.2f} m {width:.2f} {y:.2f} l S Q\n"
-                .encode())
-    card_w, card_h = (value * _MM for value in _SHEETS[badge_format]["size"])
-    boxes = " ".join(f"{cx * _MM:.2f} {cy * _MM:.2f} {card_w:.2f} {card_h:.2f} re"
-                     for cx, cy in _SHEETS[badge_format]["cells"])
-    x = 105 * _MM
-    return (f"q 0.6 G 0.28 w [2 2] 0 d {boxes} S Q "
-            f"q 0 G 0.57 w {x:.2f} {height - 4 * _MM:.2f} m {x:.2f} {height - 10 * _MM:.2f} l S Q\n").encode()
-
-
-def impose_sheets(sources: Sequence, *, badge_format: str = BadgeFormat.A6, out=None) -> bytes | None:
-    """Pure: the one-page PDFs ``sources`` (paths or bytes) imposed on A4 sheets with crop marks (pikepdf).
-
-    Each badge page becomes a Form XObject placed at its cell unscaled (``Page.add_overlay``): its content stream
-    is the stored page's, byte for byte. Writes to ``out`` or returns the bytes.
-    """
-    import pikepdf
-
-    layout = _SHEETS.get(badge_format, _SHEETS[BadgeFormat.A6])
-    per_sheet = len(layout["cells"])
-    width, height = layout["size"]
-    sheets = pikepdf.new()
-    opened = []
-    try:
-        sheet = None
-        for index, source in enumerate(sources):
-            if index % per_sheet == 0:
-                sheet = sheets.add_blank_page(page_size=(210 * _MM, 297 * _MM))
-                sheet.contents_add(pikepdf.Stream(sheets, _crop_marks(badge_format)))
-            page_pdf = _open_page(source)
-            opened.append(page_pdf)
-            x, y = layout["cells"][index % per_sheet]
-            cell = pikepdf.Rectangle(x * _MM, y * _MM, (x + width) * _MM, (y + height) * _MM)
-            sheet.add_overlay(page_pdf.pages[0], cell)
-        if sheet is None:
-            raise ValueError("no badges to impose")
-        return _save(sheets, out)
-    finally:
-        sheets.close()
-        for page_pdf in opened:
-            page_pdf.close()
+# --- the whole document (pages rendered in chunks, then merged or imposed) ------------------------
 
 
 def render_badges(
@@ -865,6 +670,32 @@ def _page_source(page: BadgePage):
             return handle.read()
 
 
+def batch_file_write(sources: list, path: str, *, layout: str = "single", badge_format: str = BadgeFormat.A6) -> str:
+    """Merge (or impose, ``layout="sheet"``) the stored pages ``sources`` (paths or bytes) into the file ``path``.
+
+    Up to ``settings.ACCORD_BADGE_MERGE_IN_PROCESS`` pages (default 500) in this process; a larger batch of paths
+    in a child process (``python -m onsite.pdfpages``, no Django: about 0.1 s to start), whose memory goes back
+    to the system when it ends: qpdf holds every page's objects until it writes (about 0.13 MB a page), and a
+    worker process never gives back what it once held. Returns where it ran: ``"process"`` or ``"child"``.
+    """
+    import subprocess
+    import sys
+
+    mode = "sheet" if layout == "sheet" else "merge"
+    if len(sources) <= settings.ACCORD_BADGE_MERGE_IN_PROCESS or not all(isinstance(source, str) for source in sources):
+        pdfpages.write(sources, path, mode=mode, badge_format=badge_format)
+        return "process"
+    done = subprocess.run(  # noqa: S603 (our own interpreter and module; the paths are our storage's, on stdin)
+        [sys.executable, "-m", "onsite.pdfpages", mode, str(badge_format), path],
+        input="\n".join(sources), capture_output=True, text=True, cwd=settings.BASE_DIR, check=False,
+        timeout=settings.ACCORD_BADGE_BATCH_LEASE_SECONDS,
+    )
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise RuntimeError(f"merging {len(sources)} badges failed: {reason[:500]}")
+    return "child"
+
+
 def _batch_finish(batch: BadgeBatch, badge_format: str, rows) -> BadgeBatch:
     """Merge (or impose) the stored pages into the batch's file, record the prints and mark it done, in one
     transaction that claims the running batch (a duplicate merge finds it done)."""
@@ -876,13 +707,11 @@ def _batch_finish(batch: BadgeBatch, badge_format: str, rows) -> BadgeBatch:
     stamp = timezone.localtime(timezone.now(), batch.conference.tz).strftime("%Y%m%d-%H%M")
     scope = batch.delegation.code if batch.delegation else "all"
     name = f"badges-{batch.conference.slug}-{scope}-{stamp}-{batch.pk}.pdf"
-    with tempfile.TemporaryFile() as handle:
-        if batch.layout == "sheet":
-            impose_sheets(sources, badge_format=badge_format, out=handle)
-        else:
-            merge_pages(sources, out=handle)
-        handle.seek(0)
-        batch.file.save(name, File(handle, name=name), save=False)
+    with tempfile.TemporaryDirectory(prefix="accord-batch-") as directory:
+        path = Path(directory) / name
+        batch_file_write(sources, str(path), layout=batch.layout, badge_format=badge_format)
+        with path.open("rb") as handle:
+            batch.file.save(name, File(handle, name=name), save=False)
     participants = [participant for participant, _fingerprint, _page in rows]
     with transaction.atomic():
         locked = BadgeBatch.objects.select_for_update().filter(pk=batch.pk, status=BatchStatus.RUNNING).first()

@@ -20,7 +20,8 @@ from PIL import Image
 
 from conference.enums import BadgeFormat, DelegationKind
 from conference.pdf import render_document, write_pdf
-from onsite.services.badges import STYLESHEETS, badge_data, render_badges_document, render_badges_html
+from onsite.rendering import STYLESHEETS, render_badges_document, render_badges_html
+from onsite.services.badges import badge_data
 from registration.enums import ParticipantCategory
 from tests.factories import ConferenceFactory, DelegationFactory
 from tests.onsite.factories import approved_with_badge

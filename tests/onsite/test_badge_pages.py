@@ -9,7 +9,7 @@ import pytest
 
 from onsite.enums import BatchStatus
 from onsite.models import BadgePage
-from onsite.services.badges import badge_batch_start, badge_pdf_for_desk, badge_prerender
+from onsite.services.badges import badge_batch_start, badge_pdf_for_desk, badge_prerender, batch_file_write
 from tests.factories import ConferenceFactory, DelegationFactory, StaffFactory
 from tests.onsite.factories import approved_with_badge
 
@@ -38,7 +38,10 @@ def batch_pdf(batch) -> bytes:
         return handle.read()
 
 
-def test_badge_same_page_at_desk_in_batch_and_on_sheet(django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("merge_in_process", [500, 2], ids=["merged-in-process", "merged-in-a-child"])
+def test_badge_same_page_at_desk_in_batch_and_on_sheet(django_capture_on_commit_callbacks, settings,
+                                                       merge_in_process):
+    settings.ACCORD_BADGE_MERGE_IN_PROCESS = merge_in_process  # 2: the batch of 5 goes to python -m onsite.pdfpages
     staff = StaffFactory()
     conference = ConferenceFactory()
     delegation = DelegationFactory(conference=conference, code="EGY")
@@ -115,3 +118,27 @@ def test_badge_batch_renders_only_missing_and_stale_pages(django_capture_on_comm
     batch.refresh_from_db()
     assert (batch.chunks, batch.chunks_done, batch.done, batch.total) == (1, 1, 3, 3)
     assert [part["rendered"] for part in batch.parts] == [2]
+
+
+def test_batch_file_write_in_a_child_process_and_its_failure(settings, tmp_path):
+    """Over ``ACCORD_BADGE_MERGE_IN_PROCESS`` pages the merge runs in a child process: the same pages; a child
+    that fails (a page file gone) raises with qpdf's reason, and nothing is left to pass for the batch's file."""
+    settings.ACCORD_BADGE_MERGE_IN_PROCESS = 2
+    conference = ConferenceFactory()
+    people = [approved_with_badge(conference=conference, badge_name=f"Person {i}") for i in range(3)]
+    pages = [BadgePage.objects.get(badge=badge_prerender(person)) for person in people]
+    paths = [page.pdf.path for page in pages]
+
+    out = tmp_path / "merged.pdf"
+    assert batch_file_write(paths[:2], str(out)) == "process"
+    assert batch_file_write(paths, str(out)) == "child"
+    with pikepdf.open(out) as pdf:
+        assert [content_bytes(page) for page in pdf.pages] == [stored_content(page) for page in pages]
+    assert batch_file_write(paths, str(tmp_path / "sheet.pdf"), layout="sheet") == "child"
+    with pikepdf.open(tmp_path / "sheet.pdf") as pdf:
+        assert len(pdf.pages) == 1 and len(pdf.pages[0].Resources.XObject) == 3
+
+    gone = tmp_path / "failed.pdf"
+    with pytest.raises(RuntimeError, match=r"merging 3 badges failed: .*missing\.pdf"):
+        batch_file_write([*paths[:2], str(tmp_path / "missing.pdf")], str(gone))
+    assert not gone.exists() or gone.stat().st_size == 0

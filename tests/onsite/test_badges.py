@@ -16,6 +16,7 @@ from PIL import Image
 from conference.services import AccordError
 from onsite.enums import BatchStatus
 from onsite.models import Badge, BadgeBatch, BadgePage, BadgePrint
+from onsite.rendering import render_badges_html
 from onsite.services import badges as badge_services
 from onsite.services.badges import (
     badge_batch_run,
@@ -127,7 +128,7 @@ def test_render_badges_photo_embedded_as_data_uri(tmp_path):
     person.photo.save("x.jpg", ContentFile(buffer.getvalue()), save=True)
 
     data = badge_data(person)
-    html = badge_services.render_badges_html([data])
+    html = render_badges_html([data])
 
     assert "data:image/jpeg;base64," in html
     assert "file:" not in html
