@@ -204,6 +204,11 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
+# Each new pool process lays out one sample badge before it says it is up (onsite's worker_process_init
+# receiver: fonts, stylesheets and the subsetter loaded, ~1 s on 2 shared cores), so the first batch chunk it
+# takes is not slower than the others; it may take a slow machine beyond Celery's 4 s default.
+ACCORD_PDF_WARMUP = env_bool("ACCORD_PDF_WARMUP", True)
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env_int("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 30)
 # Redis: a message a dead worker had taken becomes visible again after the visibility timeout; kombu looks for
 # such messages every interval x throttle seconds (100 s by default).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

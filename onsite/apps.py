@@ -14,6 +14,11 @@ class OnsiteConfig(AppConfig):
         participant_approved.connect(receivers.on_participant_approved, dispatch_uid="onsite_participant_approved")
         participant_changed.connect(receivers.on_participant_changed, dispatch_uid="onsite_participant_changed")
 
+        from celery.signals import worker_process_init
+
+        # A new Celery pool process lays out a sample badge before its first task.
+        worker_process_init.connect(receivers.on_worker_process_init, dispatch_uid="onsite_pdf_warm_up")
+
         from sessions_app.extensions import register_badge_resolver
 
         from .lookups import participant_id_for_badge_code

@@ -108,3 +108,21 @@ def render_badge_pages(items: Sequence[dict], *, badge_format: str | None = None
     if len(document.pages) != len(items):  # a badge that overflowed its page would shift every later one
         raise RuntimeError(f"{len(items)} badges laid out on {len(document.pages)} pages")
     return [write_pdf(document.copy([page])) for page in document.pages]
+
+
+#: What :func:`warm_up` lays out: a Latin and an Arabic name, so that both scripts' fonts are loaded.
+_SAMPLE = {
+    "format": BadgeFormat.A6, "lang": "en", "dir": "ltr", "conference_name": "Accord", "dates": "1–2 January 2000",
+    "city": "Cairo", "name": "Sample Name", "name_class": "size-xl", "name_ar": "اسم", "name_ar_class": "size-xl",
+    "honorific": "", "delegation": "Sample", "delegation_class": "delegation-l", "flag": "", "category": "delegate",
+    "category_label": "Delegate", "code": "warm-up", "photo_path": "",
+}
+
+
+def warm_up() -> int:
+    """Lay out and write one sample badge in each format, so that this process has its fonts, stylesheets and the
+    subsetter loaded before its first real badge (a new Celery pool process). Returns the pages written."""
+    pages = 0
+    for badge_format in SHEET_SIZE:
+        pages += len(render_badge_pages([{**_SAMPLE, "format": badge_format}], badge_format=badge_format))
+    return pages

@@ -142,3 +142,19 @@ def test_batch_file_write_in_a_child_process_and_its_failure(settings, tmp_path)
     with pytest.raises(RuntimeError, match=r"merging 3 badges failed: .*missing\.pdf"):
         batch_file_write([*paths[:2], str(tmp_path / "missing.pdf")], str(gone))
     assert not gone.exists() or gone.stat().st_size == 0
+
+
+def test_worker_process_init_warms_the_badge_renderer_up(settings, caplog):
+    """A new Celery pool process lays out one sample badge a format (connected to worker_process_init); off by
+    setting, nothing is rendered."""
+    from celery.signals import worker_process_init
+
+    from onsite.receivers import on_worker_process_init
+
+    settings.ACCORD_PDF_WARMUP = True
+    with caplog.at_level("INFO", logger="onsite.receivers"):
+        answers = worker_process_init.send(sender=None)
+    assert (on_worker_process_init, True) in answers
+    assert "badge renderer warmed up: 2 sample pages" in caplog.text
+    settings.ACCORD_PDF_WARMUP = False
+    assert on_worker_process_init() is False
