@@ -499,9 +499,14 @@ MERGE_ROUNDS = 3
 def _batch_rows(batch: BadgeBatch) -> tuple[str, list[tuple[Participant, str, BadgePage | None]]]:
     """The batch's format and, in print order, each participant with the fingerprint of what their badge shows
     and their stored page in that format (or ``None``). A constant number of queries for badges that exist."""
+    # The batch's conference and the few delegations are one object each, shared by every row (not one copy a
+    # row from a join): most of what loading 500 participants cost.
     participants = list(
         badge_participants(batch.conference, delegation=batch.delegation, participant_ids=batch.participant_ids)
+        .select_related(None).select_related("badge").prefetch_related("delegation")
     )
+    for participant in participants:
+        participant.conference = batch.conference
     badge_format = badge_formats(batch.conference)[0]
     for participant in participants:
         badge_ensure(participant)
