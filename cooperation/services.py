@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -180,6 +181,35 @@ def _check_presence(conference: Conference, slots: list[MeetingSlot], participan
         raise AccordError(_("An attending member has not arrived yet or has already left at that time."))
 
 
+def _check_free(conference: Conference, slots: list[MeetingSlot], *, delegation_ids: list[int],
+                participant_ids: list[int], languages, exclude_meeting_id: int | None = None) -> None:
+    """Refuse a proposed slot when a delegation or an attending member is already booked then, or no meeting room
+    that holds the attendees and offers the language pair is free then (what acceptance would find)."""
+    free = {
+        choice.slot.pk
+        for choice in selectors.free_slots(
+            conference, delegation_ids=delegation_ids, participant_ids=participant_ids, languages=languages,
+            size=len(participant_ids), exclude_meeting_id=exclude_meeting_id, windows={},  # presence: checked apart
+        )
+    }
+    refused = [slot for slot in slots if slot.pk not in free]
+    if refused:
+        labels = ", ".join(
+            f"{date_format(timezone.localtime(slot.starts_at, conference.tz), 'j F H:i')}–"
+            f"{date_format(timezone.localtime(slot.ends_at, conference.tz), 'H:i')}"
+            for slot in refused
+        )
+        raise AccordError(
+            ngettext(
+                "No meeting room for %(count)d person with this language pair is free, or a delegation or member "
+                "is already booked, at: %(slots)s. Propose other slots.",
+                "No meeting room for %(count)d people with this language pair is free, or a delegation or member "
+                "is already booked, at: %(slots)s. Propose other slots.",
+                len(participant_ids),
+            ) % {"count": len(participant_ids), "slots": labels}
+        )
+
+
 def _queue_emails(meeting: BilateralMeeting, event: str) -> None:
     send_meeting_email_task.delay_on_commit(meeting_id=meeting.pk, event=event, round=meeting.round)
 
@@ -228,6 +258,8 @@ def bilateral_request(
     largest = max((r.room.capacity for r in rooms), default=0)
     if len(members) > largest:
         raise AccordError(_("No meeting room holds %(count)d people.") % {"count": len(members)})
+    _check_free(conference, slots, delegation_ids=[requesting.pk, invited.pk], participant_ids=[m.pk for m in members],
+                languages=codes)
     now = timezone.now()
     with transaction.atomic():
         meeting = BilateralMeeting.objects.create(
@@ -285,7 +317,10 @@ def bilateral_counter(meeting: BilateralMeeting, *, actor, slot_ids: Iterable[in
         slots = _slots(meeting.conference, slot_ids)
         delegation = meeting.delegation_of(side)
         _add_members(meeting, delegation, attendee_ids)
-        _check_presence(meeting.conference, slots, list(meeting.attendees.values_list("participant_id", flat=True)))
+        attendees = list(meeting.attendees.values_list("participant_id", flat=True))
+        _check_presence(meeting.conference, slots, attendees)
+        _check_free(meeting.conference, slots, delegation_ids=[meeting.requesting_id, meeting.invited_id],
+                    participant_ids=attendees, languages=meeting.languages, exclude_meeting_id=meeting.pk)
         meeting.round += 1
         meeting.awaiting = Side.REQUESTING if side == Side.INVITED else Side.INVITED
         meeting.expires_at = now + request_ttl()

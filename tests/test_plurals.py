@@ -42,6 +42,10 @@ PLURALS = [
     # templates/registration/portal_detail.html, {% blocktranslate trimmed count limit=… %}
     ("%(used)s of %(limit)s seat used, %(remaining)s remaining.",
      "%(used)s of %(limit)s seats used, %(remaining)s remaining.", "limit"),
+    ("No meeting room for %(count)d person with this language pair is free, or a delegation or member is already "
+     "booked, at: %(slots)s. Propose other slots.",
+     "No meeting room for %(count)d people with this language pair is free, or a delegation or member is already "
+     "booked, at: %(slots)s. Propose other slots.", "count"),
     # already ngettext before issue 23
     ("%(count)d participant %(verb)s.", "%(count)d participants %(verb)s.", "count"),
 ]

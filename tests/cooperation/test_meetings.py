@@ -167,9 +167,13 @@ def test_declined_and_withdrawn_requests_cannot_be_accepted(world):
 
 def test_no_delegation_member_or_room_is_booked_twice(world):
     first = _request(world, slots=[world.slots[0]])
+    second = _request(world, requesting=world.c, invited=world.a, slots=[world.slots[0]])  # asked before
     services.bilateral_accept(first, actor=world.b.focal, slot_id=world.slots[0].pk)
-    # Egypt is busy at 14:00: C's request to Egypt for that slot cannot be accepted.
-    second = _request(world, requesting=world.c, invited=world.a, slots=[world.slots[0]])
+    # Egypt is busy at 14:00 now: a new request to Egypt for that slot is refused at once, and the one asked
+    # before cannot be accepted.
+    with pytest.raises(AccordError, match="or a delegation or member is already booked, at: 11 July 14:00"):
+        _request(world, requesting=world.c, invited=world.a, slots=[world.slots[0]])
+    assert BilateralMeeting.objects.filter(requesting=world.c.delegation).count() == 1
     with pytest.raises(AccordError, match="already booked"):
         services.bilateral_accept(second, actor=world.a.focal, slot_id=world.slots[0].pk)
     second.refresh_from_db()
@@ -185,8 +189,8 @@ def test_no_delegation_member_or_room_is_booked_twice(world):
 def test_rooms_fill_up_then_acceptance_is_refused(world):
     world.rooms[1].delete()  # one room left
     first = _request(world, slots=[world.slots[0]])
-    services.bilateral_accept(first, actor=world.b.focal, slot_id=world.slots[0].pk)
     other = _request(world, requesting=world.c, invited=world.b, slots=[world.slots[0]], languages=["en"])
+    services.bilateral_accept(first, actor=world.b.focal, slot_id=world.slots[0].pk)
     # France is busy, but even before that check, no room is free.
     with pytest.raises(AccordError):
         services.bilateral_accept(other, actor=world.b.focal, slot_id=world.slots[0].pk)
@@ -375,3 +379,26 @@ def test_request_names_a_person_listed_in_the_directory_only(client, world):
     # A person named for a delegation they are not a member of is refused.
     with translation.override("en"), pytest.raises(AccordError, match="approved member of the invited delegation"):
         _request(world, invited=world.c, invited_participant=listed)
+
+
+def test_request_refused_for_a_slot_without_a_free_room_for_its_language_pair(world):
+    """The request form offers every slot with a free room; the request itself is refused for a slot where no
+    free room that holds the attendees offers the meeting's language pair, and nothing is recorded."""
+    english_only = world.rooms[0].room
+    english_only.interpretation_languages = ["en"]
+    english_only.save()
+    world.rooms[1].delete()  # the only room left offers no Arabic-French interpretation
+    with pytest.raises(AccordError, match="No meeting room for 2 people with this language pair is free, or a "
+                                          "delegation or member is already booked, at: 11 July 14:00–14:45, "
+                                          "11 July 15:00–15:45. Propose other slots."):
+        _request(world, languages=("ar", "fr"))
+    assert not BilateralMeeting.objects.exists()
+    meeting = _request(world, languages=("en",))  # one language: any free room that holds them
+    assert meeting.status == BilateralStatus.REQUESTED
+    # A counter-proposal is checked the same way.
+    english_only.capacity = 1
+    english_only.save()
+    with pytest.raises(AccordError, match="No meeting room for 2 people"):
+        services.bilateral_counter(meeting, actor=world.b.focal, slot_ids=[world.slots[2].pk])
+    meeting.refresh_from_db()
+    assert meeting.round == 1
