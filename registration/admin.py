@@ -235,6 +235,12 @@ class ParticipantAdmin(admin.ModelAdmin):
         # Each added inline says itself who may see it (has_view_permission); the new-participant page has none.
         return list(self.inlines_added) if obj is not None else []
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Nobody deletes a participant here: the rows behind check-ins, prints, meetings and the audit trail stay.
+        A registration is cancelled (the decision actions); personal data goes through the privacy app's deletion
+        request or the retention purge, which anonymize and keep the aggregates."""
+        return False
+
     def save_model(self, request, obj: Participant, form, change):
         model_fields = {f.name for f in Participant._meta.concrete_fields}
         if change:

@@ -342,3 +342,15 @@ def test_participant_admin_invite_as_focal_point_action(admin_client, django_cap
         head.email, True, head.delegation, "ar")
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [head.email]
+
+
+def test_participant_admin_deletes_nothing(admin_client):
+    """No delete action, no delete page, no delete through the bulk action's name: the participant stays (cancel
+    or the privacy app's deletion request instead)."""
+    participant = ParticipantFactory(conference=ConferenceFactory(), status=ParticipantStatus.APPROVED)
+    page = admin_client.get(CHANGELIST)
+    assert page.status_code == 200 and 'value="delete_selected"' not in page.content.decode()
+    assert admin_client.get(f"{CHANGELIST}{participant.pk}/delete/").status_code == 403
+    assert admin_client.post(f"{CHANGELIST}{participant.pk}/delete/", {"post": "yes"}).status_code == 403
+    admin_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [participant.pk], "post": "yes"})
+    assert Participant.objects.filter(pk=participant.pk).exists()
