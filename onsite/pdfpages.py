@@ -8,6 +8,7 @@ objects until it writes: about 0.13 MB a page). See :func:`onsite.services.badge
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 from collections.abc import Iterable, Sequence
@@ -42,20 +43,13 @@ def merge_pages(sources: Iterable, *, out=None) -> bytes | None:
     """
     import pikepdf
 
-    merged = pikepdf.new()
-    opened = []
-    try:
+    with contextlib.ExitStack() as opened:  # every document closed at the end, the sources after the save
+        merged = opened.enter_context(pikepdf.new())
         for source in sources:
-            page_pdf = _open_page(source)
-            opened.append(page_pdf)
-            merged.pages.extend(page_pdf.pages)
-        if not opened:
+            merged.pages.extend(opened.enter_context(_open_page(source)).pages)
+        if not len(merged.pages):
             raise ValueError("no badges to merge")
         return _save(merged, out)
-    finally:
-        merged.close()
-        for page_pdf in opened:
-            page_pdf.close()
 
 
 _MM = 72 / 25.4
@@ -100,26 +94,20 @@ def impose_sheets(sources: Sequence, *, badge_format: str = A6, out=None) -> byt
     layout = _SHEETS.get(badge_format, _SHEETS[A6])
     per_sheet = len(layout["cells"])
     width, height = layout["size"]
-    sheets = pikepdf.new()
-    opened = []
-    try:
+    with contextlib.ExitStack() as opened:
+        sheets = opened.enter_context(pikepdf.new())
         sheet = None
         for index, source in enumerate(sources):
             if index % per_sheet == 0:
                 sheet = sheets.add_blank_page(page_size=(210 * _MM, 297 * _MM))
                 sheet.contents_add(pikepdf.Stream(sheets, _crop_marks(badge_format)))
-            page_pdf = _open_page(source)
-            opened.append(page_pdf)
+            page_pdf = opened.enter_context(_open_page(source))
             x, y = layout["cells"][index % per_sheet]
             cell = pikepdf.Rectangle(x * _MM, y * _MM, (x + width) * _MM, (y + height) * _MM)
             sheet.add_overlay(page_pdf.pages[0], cell)
         if sheet is None:
             raise ValueError("no badges to impose")
         return _save(sheets, out)
-    finally:
-        sheets.close()
-        for page_pdf in opened:
-            page_pdf.close()
 
 
 def write(sources: Sequence, out, *, mode: str = "merge", badge_format: str = A6) -> None:
