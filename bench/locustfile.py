@@ -194,6 +194,7 @@ def build_user_classes(plan: dict, recorder: Recorder) -> list[type]:
         per_scanner = plan["rate"] / scanners
 
         poisson = plan.get("arrivals", "poisson") == "poisson"
+        constant_pacing = constant_throughput(per_scanner)
 
         class Scanner(BenchUser):
             abstract = True
@@ -211,7 +212,7 @@ def build_user_classes(plan: dict, recorder: Recorder) -> list[type]:
                 scanners up. Constant: every ``1 / per_scanner`` seconds; after a stall (a cold server's first
                 answers) all the scanners come back in step and stay so: bursts of one scan a scanner."""
                 if not poisson:
-                    return constant_throughput(per_scanner)(self)
+                    return constant_pacing(self)
                 self.next_scan += random.expovariate(per_scanner)
                 return max(0.0, self.next_scan - time.monotonic())
 

@@ -1,7 +1,7 @@
 """Pure page operations on one-page badge PDFs (pikepdf): merge them into one document, impose them on A4 sheets.
 
 No Django here (nor anything of the project): a batch larger than a worker should hold is merged in a child
-process, ``python -m onsite.pdfpages merge|sheet FORMAT OUT`` with the pages' paths on standard input, one a
+process, ``python -m onsite.pdfpages single|sheet FORMAT OUT`` with the pages' paths on standard input, one a
 line, so that the worker's memory stays at its ordinary size whatever the batch's (qpdf keeps every page's
 objects until it writes: about 0.13 MB a page). See :func:`onsite.services.badges.batch_file_write`.
 """
@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 #: The badge formats (``conference.enums.BadgeFormat``'s values).
 A6 = "a6"
 CR80 = "cr80"
-MODES = ("merge", "sheet")
+#: A batch's layouts: one badge a page (merged), or A4 sheets (imposed).
+LAYOUTS = ("single", "sheet")
 
 
 def _open_page(source):
@@ -110,25 +111,25 @@ def impose_sheets(sources: Sequence, *, badge_format: str = A6, out=None) -> byt
         return _save(sheets, out)
 
 
-def write(sources: Sequence, out, *, mode: str = "merge", badge_format: str = A6) -> None:
-    """Merge (``merge``) or impose (``sheet``) ``sources`` into ``out`` (a path or a binary file)."""
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}")
-    if mode == "sheet":
+def write(sources: Sequence, out, *, layout: str = "single", badge_format: str = A6) -> None:
+    """Merge (``single``) or impose (``sheet``) ``sources`` into ``out`` (a path or a binary file)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    if layout == "sheet":
         impose_sheets(sources, badge_format=badge_format, out=out)
     else:
         merge_pages(sources, out=out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m onsite.pdfpages merge|sheet FORMAT OUT``: the pages' paths on standard input, one a line."""
+    """``python -m onsite.pdfpages single|sheet FORMAT OUT``: the pages' paths on standard input, one a line."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) != 3 or argv[0] not in MODES or argv[1] not in (A6, CR80):
-        print("usage: python -m onsite.pdfpages merge|sheet a6|cr80 OUT < paths", file=sys.stderr)
+    if len(argv) != 3 or argv[0] not in LAYOUTS or argv[1] not in (A6, CR80):
+        print("usage: python -m onsite.pdfpages single|sheet a6|cr80 OUT < paths", file=sys.stderr)
         return 2
-    mode, badge_format, out = argv
+    layout, badge_format, out = argv
     sources = [line for line in sys.stdin.read().splitlines() if line]
-    write(sources, out, mode=mode, badge_format=badge_format)
+    write(sources, out, layout=layout, badge_format=badge_format)
     return 0
 
 

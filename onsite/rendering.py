@@ -16,7 +16,8 @@ from django.utils import translation
 
 from conference.enums import BadgeFormat
 
-LAYOUTS = ("single", "sheet")
+from .pdfpages import LAYOUTS
+
 SHEET_SIZE = {BadgeFormat.A6: 4, BadgeFormat.CR80: 10}
 #: Badges rendered per chunk (one WeasyPrint document, one task): bounds a worker's memory
 #: (``settings.ACCORD_BADGE_CHUNK_SIZE`` for the batches).

@@ -686,12 +686,11 @@ def batch_file_write(sources: list, path: str, *, layout: str = "single", badge_
     import subprocess
     import sys
 
-    mode = "sheet" if layout == "sheet" else "merge"
     if len(sources) <= settings.ACCORD_BADGE_MERGE_IN_PROCESS or not all(isinstance(source, str) for source in sources):
-        pdfpages.write(sources, path, mode=mode, badge_format=badge_format)
+        pdfpages.write(sources, path, layout=layout, badge_format=badge_format)
         return "process"
     done = subprocess.run(  # noqa: S603 (our own interpreter and module; the paths are our storage's, on stdin)
-        [sys.executable, "-m", "onsite.pdfpages", mode, str(badge_format), path],
+        [sys.executable, "-m", "onsite.pdfpages", layout, str(badge_format), path],
         input="\n".join(sources), capture_output=True, text=True, cwd=settings.BASE_DIR, check=False,
         timeout=settings.ACCORD_BADGE_BATCH_LEASE_SECONDS,
     )
